@@ -1,0 +1,231 @@
+"""Command line: python -m workbench train | resume | runs | strategies | tasks | models ...
+
+Bad input ends with exit status 2 and one message naming the problem and the fix (`--debug` shows the
+traceback). Ctrl-C during training stops at the next step and saves; a second Ctrl-C aborts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import traceback
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m workbench", description="Fine-tuning workbench for language models.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a run from a YAML config")
+    t.add_argument("--config", "-c", help="YAML config (presets in assets/presets/); omitted: the defaults")
+    t.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field, e.g. --set train.lr=3e-5 --set data.max_length=64")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    r = sub.add_parser("resume", help="continue a run from its last checkpoint (or for more epochs)")
+    r.add_argument("run", help="run id or run folder")
+    r.add_argument("--runs-dir", default="runs")
+    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="e.g. --set train.epochs=6 to continue a finished run for more epochs")
+    r.add_argument("--quiet", action="store_true")
+
+    ls = sub.add_parser("runs", help="list runs from the registry")
+    ls.add_argument("--runs-dir", default="runs")
+    ls.add_argument("--status", help="only runs with this status")
+    ls.add_argument("--filter", help="only runs whose id, task, model or strategy contains this text")
+    ls.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    d = sub.add_parser("delete", help="delete a run folder and its registry row")
+    d.add_argument("run")
+    d.add_argument("--runs-dir", default="runs")
+
+    sub.add_parser("strategies", help="list the strategies with their knobs")
+    sub.add_parser("tasks", help="list the tasks")
+    sub.add_parser("models", help="list the model catalogue")
+    c = sub.add_parser("config", help="print the resolved YAML of a config (defaults filled in)")
+    c.add_argument("--config", "-c")
+    c.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    for add in _EXTRA_COMMANDS:
+        add(sub)
+    return p
+
+
+# Commands contributed by other modules (compare, export): each adds its parser and sets `func`.
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    from .errors import WorkbenchError
+    try:
+        handler = getattr(args, "func", None) or globals()[f"cmd_{args.command}"]
+        return handler(args) or 0
+    except WorkbenchError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("aborted", file=sys.stderr)
+        return 130
+
+
+def _load_config(args):
+    from .config import RunConfig
+    if args.config:
+        return RunConfig.load(args.config, args.overrides)
+    return RunConfig.from_yaml("{}", args.overrides)
+
+
+def cmd_config(args):
+    print(_load_config(args).to_yaml(), end="")
+
+
+def cmd_train(args):
+    from . import store, trainer
+    cfg = _load_config(args)
+    trainer.preflight(cfg)
+    paths = store.create_run(cfg)
+    print(f"run {paths.run_id}  ({paths.root})", file=sys.stderr)
+    return _run_in_foreground(cfg, paths, resume=False, quiet=args.quiet, debug=args.debug)
+
+
+def cmd_resume(args):
+    from . import store
+    from .config import RunConfig
+    from .errors import WorkbenchError
+    paths = store.find_run(args.run, args.runs_dir)
+    summary = store.read_json(paths.summary, {}) or {}
+    if store.live_status(paths, summary) in store.ACTIVE:
+        raise WorkbenchError(f"run {paths.run_id} is still {summary.get('status')} in another process")
+    cfg = RunConfig.load(paths.config, args.overrides)
+    if args.overrides:
+        paths.config.write_text(cfg.to_yaml())
+    return _run_in_foreground(cfg, paths, resume=True, quiet=args.quiet, debug=args.debug)
+
+
+def _run_in_foreground(cfg, paths, resume, quiet, debug) -> int:
+    from . import trainer
+    from .jobs import StopSignal
+    stop = StopSignal()
+    progress = _Progress(quiet, debug)
+
+    def on_sigint(signum, frame):
+        if stop.requested:
+            raise KeyboardInterrupt
+        progress.write("stopping after this step and saving (Ctrl-C again to abort)")
+        stop.request("save")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        summary = trainer.run(cfg, paths, listener=progress, stop=stop, resume=resume)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        progress.close()
+    status = summary["status"]
+    if status == "failed":
+        print(f"error: {summary.get('error')}", file=sys.stderr)
+        print(f"run folder: {paths.root} (status failed)", file=sys.stderr)
+        return 2 if summary.get("error_kind") == "user" else 1
+    m = summary.get("metrics", {})
+    shown = {k: v for k, v in m.items() if k.startswith("eval_") and isinstance(v, (int, float))}
+    print("  ".join(f"{k}={v:.4f}" for k, v in shown.items()), file=sys.stderr)
+    print(f"{status}: {paths.root}")
+    return 0 if status in ("completed", "stopped") else 130
+
+
+class _Progress:
+    """Progress bar (tqdm): step/total, loss, samples/s and ETA; evaluations and logs printed above it."""
+
+    def __init__(self, quiet: bool, debug: bool = False):
+        self.quiet, self.debug, self.bar = quiet, debug, None
+
+    def __call__(self, ev):
+        from .events import Eval, Log, Started, Step
+        if isinstance(ev, Started) and not self.quiet:
+            from tqdm import tqdm
+            self.bar = tqdm(total=ev.total_steps, initial=ev.start_step, unit="step", dynamic_ncols=True)
+            self.write(f"{ev.examples}  trainable {ev.trainable_params:,} / {ev.total_params:,} parameters  "
+                       f"device {ev.device}  precision {ev.precision}")
+        elif isinstance(ev, Step) and self.bar is not None:
+            self.bar.update(ev.step - self.bar.n)
+            terms = " ".join(f"{k}={v:.3f}" for k, v in ev.terms.items()) if len(ev.terms) > 1 else ""
+            self.bar.set_postfix_str(f"loss={ev.loss:.4f} {terms} {ev.samples_per_s:.0f} samples/s")
+        elif isinstance(ev, Eval):
+            self.write(f"step {ev.step} {ev.split}: " + "  ".join(
+                f"{k}={v:.4f}" for k, v in ev.metrics.items() if isinstance(v, (int, float))))
+        elif isinstance(ev, Log):
+            if ev.level != "debug" or self.debug:
+                self.write(f"{ev.level}: {ev.message}")
+
+    def write(self, text: str):
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        elif not self.quiet:
+            print(text, file=sys.stderr)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def cmd_runs(args):
+    from .store import Registry
+    rows = Registry(args.runs_dir).list(status=args.status, text=args.filter)
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        print(f"no runs in {args.runs_dir}/")
+        return
+    table = [("RUN", "TASK", "MODEL", "STRATEGY", "STATUS", "METRIC")]
+    for r in rows:
+        key, value = r.get("key_metric"), r.get("key_value")
+        metric = f"{key}={value:.4f}" if key and isinstance(value, (int, float)) else "-"
+        table.append((r["id"], r["task"] or "", r["model"] or "", r["strategy"] or "", r["status"], metric))
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def cmd_delete(args):
+    from .store import Registry, find_run
+    paths = find_run(args.run, args.runs_dir)
+    Registry(paths.root.parent).delete(paths.run_id)
+    print(f"deleted {paths.run_id}")
+
+
+def _knobs_line(options_cls) -> str:
+    from .options import describe
+    parts = []
+    for f in describe(options_cls):
+        rng = f" [{f.min}..{f.max}]" if f.min is not None or f.max is not None else ""
+        ch = f" {{{'|'.join(map(str, f.choices))}}}" if f.choices else ""
+        parts.append(f"{f.name}={f.default!r}{rng}{ch}")
+    return ", ".join(parts) or "-"
+
+
+def cmd_strategies(args):
+    from .strategies import STRATEGIES
+    for name, cls in STRATEGIES.items():
+        print(f"{name:<13} {cls.summary}")
+        print(f"{'':<13} knobs: {_knobs_line(cls.Options)}")
+
+
+def cmd_tasks(args):
+    from .tasks import TASKS
+    for name, cls in TASKS.items():
+        print(f"{name:<21} {cls.summary}")
+        print(f"{'':<21} models: {', '.join(cls.families)}; options: {_knobs_line(cls.Options)}")
+
+
+def cmd_models(args):
+    from .models import CATALOGUE
+    for p in CATALOGUE:
+        print(f"{p.key:<10} {p.family:<8} {p.description}")
+    print("Also: any local model folder, a run id (its saved model), or a hub id when online.")

@@ -1,0 +1,42 @@
+"""Strategy registry: one module per strategy in this folder, each registering itself with
+`@STRATEGIES.register(name)`. Strategies compose: a run lists several and the loop calls each one's hooks."""
+
+from __future__ import annotations
+
+from ..errors import ConfigError
+from ..registry import Registry
+from .base import Strategy
+
+STRATEGIES = Registry("strategy", __name__)
+
+
+def build(cfg) -> list[Strategy]:
+    """Strategy objects for a RunConfig, in the order listed."""
+    return [STRATEGIES.get(s.name)(s.options) for s in cfg.strategy]
+
+
+def check_combination(cfg) -> None:
+    """Refuse combinations that cannot work, naming the conflict (called by RunConfig.validate)."""
+    names = cfg.strategy_names()
+    seen_groups: dict[str, str] = {}
+    for i, spec in enumerate(cfg.strategy):
+        cls = STRATEGIES.get(spec.name, f"strategy[{i}]")
+        where = f"strategy[{i}]"
+        if names.count(spec.name) > 1:
+            raise ConfigError(where, f"{spec.name!r} is listed twice; list each strategy once")
+        if cls.group:
+            other = seen_groups.get(cls.group)
+            if other:
+                raise ConfigError(where, f"{spec.name!r} cannot be combined with {other!r}: both are "
+                                  f"{cls.group} strategies and a run can use only one")
+            seen_groups[cls.group] = spec.name
+        for c in cls.conflicts:
+            if c in names:
+                raise ConfigError(where, f"{spec.name!r} cannot be combined with {c!r}; remove one of them")
+        if cls.tasks is not None and cfg.task.name not in cls.tasks:
+            raise ConfigError(where, f"{spec.name!r} does not apply to task {cfg.task.name!r}; it works with: "
+                              f"{', '.join(cls.tasks)}")
+        cls.check(spec.options, cfg)
+
+
+__all__ = ["STRATEGIES", "Strategy", "build", "check_combination"]

@@ -1,0 +1,138 @@
+"""What a task is: how to read and check its data, which head to put on the model, how to turn rows into
+tensors, the loss, the metrics and the predictions shown side by side.
+
+The loop calls these methods in this order:
+    read / check / fit_labels   on the raw DatasetDict (before the model exists: the head needs the labels)
+    model_kwargs / wrap_model   when the model is built (AutoModelFor<auto_class> + optional extra head)
+    encode / collate / forward  during training
+    evaluate / predict          for metrics and for the Evaluate page
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
+
+import torch
+
+
+@dataclass
+class Prediction:
+    """One model's answer for one input, for the side-by-side views. `display` is the short form shown in a table
+    (a label, an entity list, an answer span, generated text); `confidence` its probability where one exists."""
+    display: str
+    confidence: float | None = None
+    detail: dict | None = None   # task-specific extras: class probabilities, entity spans, offsets...
+
+
+class Task:
+    name: ClassVar[str]
+    order: ClassVar[int] = 100
+    summary: ClassVar[str] = ""
+    families: ClassVar[tuple[str, ...]] = ("encoder", "decoder")   # model families it can use
+    auto_class: ClassVar[str] = "AutoModel"                        # transformers Auto class for the head
+    main_metric: ClassVar[str] = "loss"                            # for early stopping and run lists
+    greater_is_better: ClassVar[bool] = False
+    input_kind: ClassVar[str] = "text"                              # what the interactive box takes
+
+    @dataclass
+    class Options:
+        pass
+
+    def __init__(self, options, data_cfg, model_cfg):
+        self.opts = options
+        self.data_cfg = data_cfg
+        self.model_cfg = model_cfg
+        self.tokenizer = None
+
+    # ---- data ---------------------------------------------------------------------------------------------
+    def read(self, path: str, fmt: str):
+        """Read a task-specific file format into a datasets.Dataset, or return None to use the generic readers."""
+        return None
+
+    def check(self, ds) -> None:
+        """Validate raw splits (a DatasetDict); raise DataError with the problem and the fix."""
+
+    def holdout(self, train, n_val: int, seed: int):
+        """Split (train, validation) when no validation data is given: seeded random rows by default."""
+        import numpy as np
+        order = np.random.default_rng(seed).permutation(len(train))
+        return train.select(sorted(order[n_val:].tolist())), train.select(sorted(order[:n_val].tolist()))
+
+    def fit_labels(self, train) -> None:
+        """Learn what the head needs from the training split (label names...)."""
+
+    def tokenizer_texts(self, ds) -> Iterable[str]:
+        """Texts to train a from-scratch tokenizer on."""
+        return ()
+
+    # ---- model --------------------------------------------------------------------------------------------
+    def model_kwargs(self) -> dict:
+        """Extra kwargs for from_pretrained/from_config (num_labels, id2label...)."""
+        return {}
+
+    def wrap_model(self, model):
+        """Add anything transformers has no head for (a CRF layer...). Returns the model the loop trains."""
+        return model
+
+    def save_extras(self, model, folder) -> None:
+        """Write what save_pretrained does not cover (e.g. CRF weights) into the saved model folder."""
+
+    def load_extras(self, model, folder):
+        """Inverse of save_extras when a saved model is loaded back (returns the model to use)."""
+        return model
+
+    # ---- training -----------------------------------------------------------------------------------------
+    def setup(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def encode(self, ds, split: str) -> list[dict]:
+        """Turn one raw split into a list of feature dicts (token ids, labels)."""
+        raise NotImplementedError
+
+    def collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
+        """Pad a list of feature dicts to the longest in the batch (dynamic padding)."""
+        raise NotImplementedError
+
+    def forward(self, model, batch: dict):
+        """Run the model; the returned output has `.loss` (the task loss) and whatever strategies read."""
+        return model(**batch)
+
+    # ---- evaluation ---------------------------------------------------------------------------------------
+    def evaluate(self, model, rows: list[dict], batch_size: int, ctx=None, split: str = "validation"
+                 ) -> tuple[dict, list]:
+        """Metrics (without an `eval_` prefix; `loss` included) and per-example predictions on encoded rows of
+        `split`. `ctx` (optional) gives the autocast context used in training."""
+        raise NotImplementedError
+
+    def predict(self, model, inputs: list, **kwargs) -> list[Prediction]:
+        """Answers for raw inputs (texts, or dicts for pair / QA inputs) for the interactive views."""
+        raise NotImplementedError
+
+    def example_inputs(self, ds, n: int = 3) -> list:
+        """A few raw inputs from a split, for generation samples and the interactive box."""
+        return []
+
+
+def pad_batch(rows: list[dict], pad_values: dict[str, int]) -> dict[str, torch.Tensor]:
+    """Stack feature dicts into tensors, padding list-valued features on the right to the longest row.
+    `pad_values` gives the fill per key (input_ids: the tokenizer's pad id, labels: -100, masks: 0)."""
+    batch = {}
+    for key in rows[0]:
+        values = [r[key] for r in rows]
+        if isinstance(values[0], (list, tuple)):
+            width = max(len(v) for v in values)
+            fill = pad_values.get(key, 0)
+            batch[key] = torch.tensor([list(v) + [fill] * (width - len(v)) for v in values])
+        else:
+            batch[key] = torch.tensor(values)
+    return batch
+
+
+def length_order(rows: list[dict], key: str = "input_ids") -> list[int]:
+    """Indices sorted by length, longest first: evaluation batches then carry little padding."""
+    return sorted(range(len(rows)), key=lambda i: -len(rows[i][key]))
+
+
+def model_device(model) -> torch.device:
+    return next(model.parameters()).device

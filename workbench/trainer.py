@@ -1,0 +1,430 @@
+"""The one training loop, and the process-wide JobManager (`workbench.trainer.manager`).
+
+`run(cfg, paths)` reads top to bottom:
+    1 data and task      2 tokenizer and model      3 encode      4 strategies      5 optimizer and schedule
+    6 resume             7 loop                      8 finalize, final evaluation, save
+Every task and strategy plugs in through its hooks; the loop names none of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import random
+import resource
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import checkpoint, data, models, store, tasks
+from .anatomy import clean_name, count_params
+from .errors import WorkbenchError
+from .events import Eval, Finished, Recorder, Started, Step
+from .jobs import JobManager, StopSignal
+from .strategies import build as build_strategies
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# run context: what hooks may read
+@dataclass
+class RunContext:
+    cfg: object
+    task: object
+    tokenizer: object
+    device: torch.device
+    precision: str
+    family: str
+    new_names: set                      # parameters the task head added (not pre-trained)
+    pre_state: dict                     # θ_pre: clean name -> CPU copy of each pre-trained weight
+    paths: store.RunPaths
+    log: object                         # log(message, level="info")
+    raw: object = None                  # the raw DatasetDict
+    step: int = 0
+    total_steps: int = 0
+    extras: dict = field(default_factory=dict)   # strategies may share things here (a teacher...)
+
+    def autocast(self):
+        if self.precision == "fp32":
+            return contextlib.nullcontext()
+        dtype = torch.bfloat16 if self.precision == "bf16" else torch.float16
+        return torch.autocast(self.device.type, dtype=dtype)
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "cuda" and not torch.cuda.is_available():
+        raise WorkbenchError("train.device is 'cuda' but no CUDA GPU is available; use 'auto' or 'cpu'")
+    return torch.device("cuda" if name in ("auto", "cuda") and torch.cuda.is_available() else "cpu")
+
+
+def pick_precision(name: str, device: torch.device) -> str:
+    if name == "auto":
+        if device.type == "cuda":
+            return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+        return "bf16" if cpu_bf16_supported() else "fp32"
+    if name == "fp16" and device.type != "cuda":
+        raise WorkbenchError("train.precision fp16 needs a CUDA GPU; on CPU use bf16 or fp32")
+    return name
+
+
+def cpu_bf16_supported() -> bool:
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# batches: a pure function of (seed, epoch, index), so resuming needs only the step number
+class Batches:
+    def __init__(self, rows: list[dict], batch_size: int, seed: int, group_by_length: bool):
+        self.rows, self.bs, self.seed, self.group = rows, batch_size, seed, group_by_length
+        self.per_epoch = math.ceil(len(rows) / batch_size)       # micro-batches per epoch (last may be short)
+        self._cache: tuple[int, list[list[int]]] | None = None
+
+    def _epoch_batches(self, epoch: int) -> list[list[int]]:
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+        order = torch.randperm(len(self.rows), generator=g).tolist()
+        if not self.group:
+            return [order[i:i + self.bs] for i in range(0, len(order), self.bs)]
+        # Sort within windows of 50 batches by length, then shuffle the batches: little padding, still random.
+        window, batches = 50 * self.bs, []
+        for w in range(0, len(order), window):
+            chunk = sorted(order[w:w + window], key=lambda i: -len(self.rows[i]["input_ids"]))
+            batches += [chunk[i:i + self.bs] for i in range(0, len(chunk), self.bs)]
+        perm = torch.randperm(len(batches), generator=g).tolist()
+        return [batches[i] for i in perm]
+
+    def get(self, m: int) -> list[dict]:
+        """The m-th micro-batch of the whole run."""
+        epoch, i = divmod(m, self.per_epoch)
+        if self._cache is None or self._cache[0] != epoch:
+            self._cache = (epoch, self._epoch_batches(epoch))
+        return [self.rows[j] for j in self._cache[1][i]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# optimizer and schedule
+def make_optimizer(model, strategies, extra_modules, ctx, train_cfg) -> torch.optim.AdamW:
+    """AdamW with one group per (lr factor, weight decay): no decay on biases and norms (1-d tensors);
+    layer-wise factors come from the strategies' lr_multipliers hooks (multiplied when several give one)."""
+    factors: dict[str, float] = {}
+    for s in strategies:
+        for name, f in s.lr_multipliers(model, ctx).items():
+            factors[name] = factors.get(name, 1.0) * f
+    groups: dict[tuple[float, float], list] = {}
+    named = list(model.named_parameters()) + [(f"extra{j}.{n}", p) for j, m in enumerate(extra_modules)
+                                              for n, p in m.named_parameters()]
+    for name, p in named:
+        if not p.requires_grad:
+            continue
+        wd = 0.0 if p.ndim < 2 else train_cfg.weight_decay
+        groups.setdefault((factors.get(name, 1.0), wd), []).append(p)
+    if not groups:
+        raise WorkbenchError("no parameter is trainable with these strategies; check the strategy list")
+    param_groups = [{"params": ps, "lr": train_cfg.lr * f, "weight_decay": wd, "lr_factor": f}
+                    for (f, wd), ps in sorted(groups.items(), key=lambda kv: kv[0])]
+    fused = ctx.device.type in ("cpu", "cuda")
+    try:
+        return torch.optim.AdamW(param_groups, lr=train_cfg.lr, fused=fused)
+    except (RuntimeError, TypeError):
+        return torch.optim.AdamW(param_groups, lr=train_cfg.lr)
+
+
+def make_scheduler(optimizer, total_steps: int, train_cfg):
+    warmup = int(math.ceil(train_cfg.warmup_ratio * total_steps))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / (warmup + 1)
+        if train_cfg.scheduler == "constant":
+            return 1.0
+        progress = (step - warmup) / max(1, total_steps - warmup)
+        if train_cfg.scheduler == "cosine":
+            return 0.5 * (1.0 + math.cos(math.pi * progress))
+        return max(0.0, 1.0 - progress)
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = None, resume: bool = False) -> dict:
+    """Train one run into its folder. Never raises for a failed run: the summary says failed, with the message."""
+    rec = Recorder(paths, listener)
+    stop = stop or StopSignal()
+    paths.lock.write_text(f"{os.getpid()}\n")
+    store.update_summary(paths, status="running", started=time.time(), error=None)
+    try:
+        status, metrics, extra = _train(cfg, paths, rec, stop, resume)
+        error = None
+    except WorkbenchError as e:   # bad input: the message says what to fix
+        status, metrics, extra, error = "failed", {}, {"error_kind": "user"}, str(e)
+        rec.log(traceback.format_exc(), "debug")
+    except Exception as e:   # a bug or an environment problem: keep the traceback in the run's log
+        status, metrics, extra, error = "failed", {}, {"error_kind": "internal"}, f"{type(e).__name__}: {e}"
+        rec.log(traceback.format_exc(), "debug")
+    finally:
+        paths.lock.unlink(missing_ok=True)
+    old = store.read_json(paths.summary, {}) or {}
+    summary = store.update_summary(paths, status=status, error=error, finished=time.time(),
+                                   metrics={**(old.get("metrics") or {}), **metrics}, **extra)
+    rec(Finished(status=status, metrics=metrics, error=error))
+    return summary
+
+
+def preflight(cfg) -> None:
+    """Cheap checks before a run folder is made: the model and the data sources can be found."""
+    cfg.validate()
+    source = models.resolve(cfg.model.name, cfg.output.runs_dir)
+    if source.kind in ("hub", "local"):
+        models.load_config(source, cfg.model)
+    for split in ("train", "validation", "test"):
+        value = getattr(cfg.data, split)
+        if value:
+            data.resolve_source(value, split)
+
+
+def _train(cfg, paths, rec, stop, resume):
+    tc = cfg.train
+    seed_everything(tc.seed)
+    device = pick_device(tc.device)
+    precision = pick_precision(tc.precision, device)
+
+    # 1 data and task -------------------------------------------------------------------------------------------
+    task = tasks.build(cfg)
+    raw = data.load(cfg.data, task, tc.seed)
+
+    # 2 tokenizer and model (the head's size comes from the data's labels) --------------------------------------
+    source = models.resolve(cfg.model.name, cfg.output.runs_dir)
+    tokenizer = models.load_tokenizer(source, cfg.model, texts=task.tokenizer_texts(raw),
+                                      cache_dir=paths.tokenizer if source.kind == "scratch" else None)
+    task.setup(tokenizer)
+    seed_everything(tc.seed)                       # head / scratch initialisation is seeded
+    loaded = models.load(source, task, cfg.model, cfg.data.max_length, tokenizer)
+    model = loaded.model.to(device)
+
+    # 3 encode ----------------------------------------------------------------------------------------------------
+    rows = {split: task.encode(raw[split], split) for split in raw}
+    if not rows["train"]:
+        raise WorkbenchError("no training example is left after encoding; check the text column and max_length")
+
+    # 4 strategies ------------------------------------------------------------------------------------------------
+    pre_state = {clean_name(n): p.detach().to("cpu", copy=True) for n, p in model.named_parameters()
+                 if clean_name(n) not in loaded.new_names}
+    ctx = RunContext(cfg, task, tokenizer, device, precision, loaded.family, loaded.new_names, pre_state, paths,
+                     rec.log, raw)
+    strategies = build_strategies(cfg)
+    for s in strategies:
+        model = s.prepare(model, ctx) or model
+    model.to(device)
+    extra_modules = [m.to(device) for s in strategies for m in s.modules()]
+
+    # 5 optimizer and schedule ------------------------------------------------------------------------------------
+    batches = Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length)
+    steps_per_epoch = math.ceil(batches.per_epoch / tc.grad_accum)
+    total_steps = tc.max_steps or max(1, math.ceil(tc.epochs * steps_per_epoch))
+    ctx.total_steps = total_steps
+    optimizer = make_optimizer(model, strategies, extra_modules, ctx, tc)
+    scheduler = make_scheduler(optimizer, total_steps, tc)
+    scaler = torch.amp.GradScaler("cuda", enabled=precision == "fp16")
+    trainable, total = count_params(model)
+    for m in extra_modules:
+        trainable += sum(p.numel() for p in m.parameters() if p.requires_grad)
+
+    # 6 resume ----------------------------------------------------------------------------------------------------
+    start_step, best = 0, {"value": None, "step": None, "bad_evals": 0}
+    if resume:
+        ck = checkpoint.latest(paths.checkpoints)
+        if ck is None:
+            rec.log("no checkpoint to resume from: starting from step 0", "warning")
+        else:
+            state = checkpoint.load(ck, model, optimizer, scheduler, scaler, strategies, extra_modules, device)
+            start_step, best = state["step"], state.get("best", best)
+            rec.log(f"resumed from {ck.name}")
+    rec(Started(total_steps=total_steps, start_step=start_step, steps_per_epoch=steps_per_epoch,
+                examples={k: len(v) for k, v in rows.items()}, trainable_params=trainable, total_params=total,
+                device=str(device), precision=precision))
+
+    # 7 loop ------------------------------------------------------------------------------------------------------
+    metric = task.main_metric if tc.early_stopping_metric == "auto" else tc.early_stopping_metric
+    eval_bs = tc.eval_batch_size or 2 * tc.batch_size
+    train_time, samples, done, status = 0.0, 0, start_step, "completed"
+    model.train()
+    for step in range(start_step, total_steps):
+        if stop.requested:
+            break
+        ctx.step = step
+        t0 = time.perf_counter()
+        terms_sum: dict[str, float] = {}
+        for micro in range(tc.grad_accum):
+            batch_rows = batches.get(step * tc.grad_accum + micro)
+            batch = {k: v.to(device, non_blocking=True) for k, v in task.collate(batch_rows).items()}
+            with ctx.autocast():
+                out = task.forward(model, batch)
+                terms = {"task": out.loss * math.prod(s.task_weight() for s in strategies)}
+                for s in strategies:
+                    terms.update(s.loss_terms(batch, out, ctx))
+                loss = sum(terms.values())
+            scaler.scale(loss / tc.grad_accum).backward()
+            for k, v in terms.items():
+                terms_sum[k] = terms_sum.get(k, 0.0) + v.item() / tc.grad_accum
+            samples += len(batch_rows)
+        if not math.isfinite(sum(terms_sum.values())):
+            raise WorkbenchError(f"the loss became {sum(terms_sum.values())} at step {step + 1}; lower train.lr or "
+                                 "the strategy weights, or use precision fp32")
+        if tc.max_grad_norm > 0:
+            scaler.unscale_(optimizer)
+            params = [p for g in optimizer.param_groups for p in g["params"]]
+            torch.nn.utils.clip_grad_norm_(params, tc.max_grad_norm)
+        scaler.step(optimizer)
+        scaler.update()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        for s in strategies:
+            s.after_step(model, ctx)
+        train_time += time.perf_counter() - t0
+        done = step + 1
+        epoch = done * tc.grad_accum / batches.per_epoch
+
+        if done % tc.log_every == 0 or done == total_steps:
+            rate = samples / max(train_time, 1e-9)
+            rec(Step(step=done, total_steps=total_steps, epoch=round(epoch, 4), loss=sum(terms_sum.values()),
+                     terms=terms_sum, lr=tc.lr * scheduler.lr_lambdas[0](scheduler.last_epoch - 1),
+                     samples_per_s=round(rate, 2), elapsed_s=round(train_time, 2),
+                     eta_s=round((total_steps - done) * train_time / max(done - start_step, 1), 1)))
+
+        epoch_end = (done * tc.grad_accum) // batches.per_epoch > (step * tc.grad_accum) // batches.per_epoch
+        eval_due = done == total_steps or (done % tc.eval_every == 0 if tc.eval_every else epoch_end)
+        stopping = False
+        if eval_due:
+            metrics = _evaluate(task, model, strategies, rows["validation"], eval_bs, ctx, "validation")
+            rec(Eval(step=done, epoch=round(epoch, 4), split="validation", metrics=metrics))
+            stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec)
+        ck_due = (done % tc.checkpoint_every == 0) if tc.checkpoint_every else eval_due
+        if ck_due or stopping or (stop.requested and stop.mode == "save"):
+            checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
+                            extra_modules, {"best": best}, tc.keep_checkpoints)
+        if stopping:
+            rec.log(f"early stopping at step {done}: {metric} did not improve for {tc.early_stopping_patience} "
+                    "evaluations")
+            break
+        if stop.requested:
+            break
+    steps_done = done
+
+    if stop.requested:
+        if stop.mode != "save":
+            rec.log(f"cancelled at step {steps_done}")
+            return "cancelled", {"steps": steps_done}, {}
+        status = "stopped"
+        rec.log(f"stopped and saved at step {steps_done}")
+
+    # 8 finalize, final evaluation, save -----------------------------------------------------------------------------
+    if tc.early_stopping_patience and best["step"] is not None and (paths.checkpoints / "best").is_dir():
+        _load_trainable(model, paths.checkpoints / "best")
+        rec.log(f"restored the best weights (step {best['step']}, {metric} = {best['value']:.4f})")
+    for s in strategies:
+        model = s.finalize(model, ctx) or model
+    split = "test" if "test" in rows else "validation"
+    final = _evaluate(task, model, [], rows[split], eval_bs, ctx, split, with_predictions=True)
+    final_metrics, predictions = final
+    rec(Eval(step=steps_done, epoch=round(steps_done * tc.grad_accum / batches.per_epoch, 4), split=split,
+             metrics=final_metrics))
+    samples_out = _samples(task, model, raw[split], ctx, tc.seed)
+    if cfg.output.save_model:
+        models.save(model, tokenizer, task, paths, cfg)
+    metrics = {f"eval_{k}": v for k, v in final_metrics.items()}
+    metrics.update({
+        "eval_split": split, "steps": steps_done, "epochs": round(steps_done * tc.grad_accum / batches.per_epoch, 4),
+        "train_runtime_s": round(train_time, 2), "train_samples_per_s": round(samples / max(train_time, 1e-9), 2),
+        "trainable_params": trainable, "total_params": total, "trainable_pct": round(100 * trainable / total, 4),
+        "weight_distance": weight_distance(model, pre_state), "peak_memory_mb": peak_memory_mb(device),
+    })
+    for s in strategies:
+        metrics.update(s.report())
+    return status, metrics, {"key_metric": f"eval_{task.main_metric}", "samples": samples_out,
+                             "precision": precision, "device": str(device)}
+
+
+def _evaluate(task, model, strategies, rows, batch_size, ctx, split, with_predictions=False):
+    was_training = model.training
+    model.eval()
+    with contextlib.ExitStack() as stack:
+        for s in strategies:
+            stack.enter_context(s.eval_weights(model))
+        metrics, predictions = task.evaluate(model, rows, batch_size, ctx, split=split)
+    model.train(was_training)
+    return (metrics, predictions) if with_predictions else metrics
+
+
+def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> bool:
+    """Update the best-so-far record; save its weights when early stopping is on. True: stop now."""
+    value = metrics.get(metric)
+    if value is None:
+        rec.log(f"early-stopping metric {metric!r} is not among the metrics ({', '.join(metrics)})", "warning")
+        return False
+    better = task.greater_is_better if tc.early_stopping_metric == "auto" else metric not in ("loss", "perplexity",
+                                                                                              "bpc")
+    if best["value"] is None or (value > best["value"] if better else value < best["value"]):
+        best.update(value=value, step=step, bad_evals=0)
+        if tc.early_stopping_patience:
+            _save_trainable(model, paths.checkpoints / "best")
+        return False
+    best["bad_evals"] += 1
+    return bool(tc.early_stopping_patience) and best["bad_evals"] >= tc.early_stopping_patience
+
+
+def _save_trainable(model, folder: Path):
+    from safetensors.torch import save_file
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / ".weights.tmp"
+    save_file({n: p.detach().contiguous().clone() for n, p in model.named_parameters() if p.requires_grad}, tmp)
+    os.replace(tmp, folder / "weights.safetensors")
+
+
+def _load_trainable(model, folder: Path):
+    from safetensors.torch import load_file
+    model.load_state_dict(load_file(str(folder / "weights.safetensors")), strict=False)
+
+
+def _samples(task, model, split_ds, ctx, seed) -> list[dict]:
+    """A few predictions on real inputs, kept in the summary for a first look."""
+    try:
+        inputs = task.example_inputs(split_ds, 3)
+        preds = task.predict(model, inputs, ctx=ctx, seed=seed) if inputs else []
+    except Exception as e:   # samples are a courtesy: never fail a finished run over them
+        ctx.log(f"could not produce samples: {e}", "warning")
+        return []
+    return [{"input": x if isinstance(x, str) else str(x), "output": p.display, "confidence": p.confidence}
+            for x, p in zip(inputs, preds)]
+
+
+def weight_distance(model, pre_state: dict) -> float:
+    """‖θ − θ_pre‖ over the pre-trained weights (by plain transformers names), in fp32."""
+    total = 0.0
+    for name, p in model.named_parameters():
+        ref = pre_state.get(clean_name(name))
+        if ref is not None and ref.shape == p.shape:
+            total += (p.detach().float().cpu() - ref.float()).pow(2).sum().item()
+    return round(math.sqrt(total), 6)
+
+
+def peak_memory_mb(device) -> float:
+    if device.type == "cuda":
+        return round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)   # Linux reports KiB
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The one process-wide object: queues runs and trains them in background threads.
+manager = JobManager(run)
