@@ -208,6 +208,22 @@ class RunConfig:
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=None,
                               width=100)
 
+    def to_cli(self, config_path: str | None = None) -> str:
+        """The equivalent command line: `--set` for every field that differs from the defaults."""
+        default = RunConfig().to_dict()
+        mine = self.to_dict()
+        parts = ["python -m workbench train"] + ([f"--config {config_path}"] if config_path else [])
+        if not config_path:
+            if mine["task"] != default["task"]:
+                parts.append(f"--set 'task={_flow(mine['task'])}'")
+            for section in ("model", "data", "train", "output"):
+                for key, value in mine[section].items():
+                    if value != default[section].get(key):
+                        parts.append(f"--set '{section}.{key}={_flow(value)}'")
+            if mine["strategy"] != default["strategy"]:
+                parts.append(f"--set 'strategy={_flow(mine['strategy'])}'")
+        return " ".join(parts)
+
     def copy(self) -> "RunConfig":
         return copy.deepcopy(self)
 
@@ -220,6 +236,11 @@ class RunConfig:
             raise ConfigError("train.epochs", "must be above 0 when train.max_steps is not set")
         from .strategies import check_combination
         check_combination(self)
+
+
+def _flow(value) -> str:
+    """A value as one-line YAML (what --set parses back)."""
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False).strip().removesuffix("...").strip()
 
 
 def apply_overrides(data: dict, overrides) -> dict:

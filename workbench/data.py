@@ -208,6 +208,25 @@ def require_columns(ds: DatasetDict, columns: dict[str, str]) -> None:
                                 f"{', '.join(part.column_names)}. Set {knob_name} to one of them.")
 
 
+def general_texts(source: str = "builtin:general", limit: int | None = None, min_chars: int = 20) -> list[str]:
+    """General-domain text the task never saw (rehearsal, adversarial alignment, retention): one item per
+    non-empty line of a text file, a builtin: name, or the `text` column of a hub dataset's train split."""
+    kind, where = resolve_source(source)
+    if kind == "hub":
+        ds = _read_hub(where, type("D", (), {"hub_subset": None})())["train"]
+        lines = [t for t in column(ds, "text") if isinstance(t, str)]
+    elif sniff_format(where) in ("csv", "tsv", "json", "jsonl", "parquet"):
+        ds = read_table(where, sniff_format(where))
+        col = "text" if "text" in ds.column_names else ds.column_names[0]
+        lines = [t for t in column(ds, col) if isinstance(t, str)]
+    else:
+        lines = read_utf8(where).splitlines()
+    lines = [t.strip() for t in lines if len(t.strip()) >= min_chars]
+    if not lines:
+        raise DataError(f"no general text found in {source!r}: give a text file with one passage per line")
+    return lines[:limit] if limit else lines
+
+
 def preview(source: str, task, data_cfg, rows: int = 8) -> Dataset:
     """The first rows of a source, for the Data page."""
     ds = read_source(source, task, data_cfg)

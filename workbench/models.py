@@ -275,3 +275,28 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
     os.replace(tmp, paths.model)
     shutil.rmtree(old, ignore_errors=True)
     return paths.model
+
+
+def load_saved(model_dir: str | Path, task_name: str | None = None, device: str = "cpu"):
+    """Load a model saved by a run (or any transformers folder) for inference, with its task head and extras.
+    Returns (model, tokenizer, task, info). `task_name` is needed only for folders without workbench.json."""
+    from . import tasks as task_registry
+    from .config import DataConfig, ModelConfig
+    from .options import from_dict
+    model_dir = Path(model_dir)
+    info = read_training_info(model_dir)
+    name = task_name or info.get("task")
+    if not name:
+        raise ModelError(f"{model_dir} was not saved by the workbench (no workbench.json); say which task it is for")
+    cls = task_registry.TASKS.get(name)
+    opts = info.get("task_options") if isinstance(info.get("task_options"), dict) else {}
+    opts = {k: v for k, v in opts.items() if k != "name"}
+    task = cls(from_dict(cls.Options, opts), DataConfig(max_length=info.get("max_length", 128)), ModelConfig())
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
+    task.setup(tokenizer)
+    model = getattr(transformers, cls.auto_class).from_pretrained(str(model_dir))
+    model = task.load_extras(task.wrap_model(model), model_dir)
+    model.to(device).eval()
+    return model, tokenizer, task, info

@@ -271,7 +271,9 @@ def _train(cfg, paths, rec, stop, resume):
             batch = {k: v.to(device, non_blocking=True) for k, v in task.collate(batch_rows).items()}
             with ctx.autocast():
                 out = task.forward(model, batch)
-                terms = {"task": out.loss * math.prod(s.task_weight() for s in strategies)}
+                # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
+                weight = math.prod(s.task_weight() for s in strategies)
+                terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}
                 for s in strategies:
                     terms.update(s.loss_terms(batch, out, ctx))
                 loss = sum(terms.values())
