@@ -22,7 +22,7 @@ def check_combination(cfg) -> None:
     for i, spec in enumerate(cfg.strategy):
         cls = STRATEGIES.get(spec.name, f"strategy[{i}]")
         where = f"strategy[{i}]"
-        if names.count(spec.name) > 1:
+        if spec.name in names[:i]:
             raise ConfigError(where, f"{spec.name!r} is listed twice; list each strategy once")
         if cls.group:
             other = seen_groups.get(cls.group)

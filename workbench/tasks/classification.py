@@ -76,7 +76,7 @@ class Classification(Task):
         values = sorted({_norm(v) for v in column(train, col)}, key=lambda v: (isinstance(v, str), v))
         if len(values) < 2:
             raise DataError(f"the training data has only one class ({values[0]!r} in column {col!r}); "
-                            "classification needs at least two")
+                            "classification needs at least two: add examples of another class")
         names = getattr(feature, "names", None)   # hub datasets carry ClassLabel names
         self.value_to_id = {v: i for i, v in enumerate(values)}
         self.label_names = [names[v] if names and isinstance(v, int) and v < len(names) else str(v) for v in values]
