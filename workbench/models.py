@@ -13,7 +13,7 @@ from pathlib import Path
 import transformers
 from transformers import AutoConfig, AutoTokenizer
 
-from .anatomy import head_names
+from .anatomy import clean_name, head_names
 from .errors import ModelError
 from .tokenizer import train_tokenizer
 
@@ -237,6 +237,9 @@ def load(source: Source, task, model_cfg, max_length: int, tokenizer) -> Loaded:
     if model.config.pad_token_id is None and tokenizer.pad_token_id is not None:
         model.config.pad_token_id = tokenizer.pad_token_id
     loaded.model = task.wrap_model(model)
+    if loaded.model is not model:   # what a task wrapper adds (a CRF) is new too, not pre-trained
+        inner = {id(p) for p in model.parameters()}
+        loaded.new_names |= {clean_name(n) for n, p in loaded.model.named_parameters() if id(p) not in inner}
     return loaded
 
 

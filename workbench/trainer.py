@@ -215,6 +215,8 @@ def _train(cfg, paths, rec, stop, resume):
 
     # 3 encode ----------------------------------------------------------------------------------------------------
     rows = {split: task.encode(raw[split], split) for split in raw}
+    for message in getattr(task, "warnings", ()):
+        rec.log(message, "warning")
     if not rows["train"]:
         raise WorkbenchError("no training example is left after encoding; check the text column and max_length")
 

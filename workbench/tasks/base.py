@@ -44,6 +44,8 @@ class Task:
         self.data_cfg = data_cfg
         self.model_cfg = model_cfg
         self.tokenizer = None
+        # Data warnings (answers skipped, long sentences split...): the trainer logs them after encoding.
+        self.warnings: list[str] = []
 
     # ---- data ---------------------------------------------------------------------------------------------
     def read(self, path: str, fmt: str):
