@@ -1,26 +1,43 @@
-"""Causal language modelling: next-token prediction on plain text packed into blocks of `data.max_length`
-tokens (pretraining from scratch or continued pretraining). Metrics: loss, perplexity and bits per character
-(bpc does not depend on the tokenizer, so runs with different vocabularies compare)."""
+"""Causal language modelling, two ways:
+
+- plain text: next-token prediction on text packed into blocks of `data.max_length` tokens (pretraining from
+  scratch or continued pretraining). Metrics: loss, perplexity and bits per character (bpc does not depend on
+  the tokenizer, so runs with different vocabularies compare).
+- instructions (SFT): Alpaca rows {instruction, input, output} or chat rows {messages: [...]} (JSON/JSONL, or a
+  table/hub dataset with those columns), recognised by content. Each conversation is rendered with the
+  tokenizer's chat template, or the built-in "### Instruction / ### Response" template (tasks/_chat.py) when it
+  has none; the template is then saved with the tokenizer, so the saved model carries it. The loss is on the
+  answer tokens only (labels -100 on every prompt token), one conversation per row (no packing; batches are
+  padded). Metrics: answer-token loss and perplexity; generation samples for the test prompts. `predict` wraps
+  the raw user text with the same template.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
+from datasets import Dataset
 
+from .. import formats
 from ..data import column, require_columns
 from ..errors import DataError
 from ..options import knob
-from . import TASKS
+from . import TASKS, _chat
 from .base import Prediction, Task, model_device, pad_batch
+
+EXTRAS_FILE = "causal_lm.json"   # in a saved model folder: {"instructions": true} for instruction-tuned models
 
 
 @TASKS.register("causal_lm")
 class CausalLM(Task):
     order = 40
-    summary = "Causal language modelling: pretrain or continue pretraining a decoder on plain text; generate."
+    summary = ("Causal language modelling: pretrain on plain text, or instruction-tune (SFT) on Alpaca/chat data "
+               "with loss on the answers only; generate.")
     families = ("decoder",)
     auto_class = "AutoModelForCausalLM"
     main_metric = "loss"
@@ -29,6 +46,18 @@ class CausalLM(Task):
 
     @dataclass
     class Options:
+        mode: str = knob("auto", "What the data is: 'auto' decides by content (Alpaca {instruction, input, output} "
+                         "or chat {messages} rows are instructions; other text is plain text).",
+                         choices=("auto", "text", "instructions"))
+        template: str = knob("auto", "Instructions: the chat template. 'auto' uses the tokenizer's own when it has "
+                             "one, else the built-in '### Instruction / ### Response' template; 'builtin' always "
+                             "uses the built-in one.", choices=("auto", "builtin"), advanced=True)
+        train_on_prompt: bool = knob(False, "Instructions: also train on the prompt tokens (default: loss only on "
+                                     "the answers).", advanced=True)
+        overflow: str = knob("truncate", "Instructions longer than data.max_length: the prompt is cut from the "
+                             "left first; an answer that still does not fit is cut at its end ('truncate') or the "
+                             "example is left out ('drop'). Counted in the run log.",
+                             choices=("truncate", "drop"), advanced=True)
         max_new_tokens: int = knob(80, "Tokens generated for samples and the interactive box.", min=1, max=2048)
         temperature: float = knob(0.8, "Sampling temperature for generation (0: greedy).", min=0.0, max=5.0)
         top_k: int = knob(50, "Sample among the k most likely tokens (0: all).", min=0, max=100000)
@@ -36,27 +65,73 @@ class CausalLM(Task):
     def __init__(self, options, data_cfg, model_cfg):
         super().__init__(options, data_cfg, model_cfg)
         self.chars_per_token: dict[str, float] = {}
+        self.sft = options.mode == "instructions"   # decided from the data in check() when mode is auto
 
     # ---- data ---------------------------------------------------------------------------------------------
+    def read(self, path: str, fmt: str):
+        if self.opts.mode == "text" or fmt not in ("json", "jsonl"):
+            return None
+        try:
+            rows = formats._json_rows(path)
+        except ValueError as e:
+            raise DataError(str(e)) from None
+        first = rows[0][0] if rows else None
+        if not (isinstance(first, dict) and ({"instruction", "messages"} & first.keys())):
+            if self.opts.mode == "instructions":
+                raise DataError(f"{path} is not instruction data: mode 'instructions' needs Alpaca rows "
+                                "{instruction, input, output} or chat rows {messages: [{role, content}, ...]}")
+            return None
+        try:
+            return Dataset.from_list(formats.read_instructions(path))
+        except ValueError as e:
+            raise DataError(str(e)) from None
+
+    def holdout(self, train, n_val: int, seed: int):
+        if _chat.is_instruction_data(train.column_names):
+            return super().holdout(train, n_val, seed)      # independent examples: a random hold-out
+        # Plain text is one long document: hold out its tail so validation text stays contiguous.
+        n = len(train)
+        return train.select(range(n - n_val)), train.select(range(n - n_val, n))
+
     def check(self, ds) -> None:
+        kinds = {split: _chat.is_instruction_data(part.column_names) for split, part in ds.items()}
+        if len(set(kinds.values())) > 1:
+            raise DataError("the splits mix instruction data and plain text ("
+                            + ", ".join(f"{s}: {'instructions' if k else 'text'}" for s, k in kinds.items())
+                            + "); give every split in the same form")
+        sft = kinds["train"] and self.opts.mode != "text"
+        if self.opts.mode == "instructions" and not sft:
+            raise DataError("task.mode is 'instructions' but the training data has neither a 'messages' column nor "
+                            "'instruction' and 'output' columns; give Alpaca or chat rows, or use mode: text")
+        self.sft = sft
+        if sft:
+            for split, part in ds.items():
+                if len(part) == 0:
+                    raise DataError(f"the {split} data has no conversations")
+                _chat.conversations(part, split)          # raises DataError on a bad row
+            return
         require_columns(ds, {"data.text_column": self.data_cfg.text_column})
         for split, part in ds.items():
             if not any(isinstance(t, str) and t.strip() for t in column(part, self.data_cfg.text_column)):
                 raise DataError(f"the {split} data has no text in column {self.data_cfg.text_column!r}")
 
-    def holdout(self, train, n_val: int, seed: int):
-        # Plain text is one long document: hold out its tail so validation text stays contiguous.
-        n = len(train)
-        return train.select(range(n - n_val)), train.select(range(n - n_val, n))
-
     def _text(self, part) -> str:
         return "\n".join(t if isinstance(t, str) else "" for t in column(part, self.data_cfg.text_column))
 
     def tokenizer_texts(self, ds):
+        if self.sft:
+            return (m["content"] for msgs in _chat.conversations(ds["train"], "train") for m in msgs)
         return (t for t in column(ds["train"], self.data_cfg.text_column) if isinstance(t, str) and t)
+
+    def setup(self, tokenizer) -> None:
+        super().setup(tokenizer)
+        if self.sft and (self.opts.template == "builtin" or not getattr(tokenizer, "chat_template", None)):
+            tokenizer.chat_template = _chat.BUILTIN_TEMPLATE   # saved with the tokenizer (chat_template.jinja)
 
     # ---- encoding -----------------------------------------------------------------------------------------
     def encode(self, ds, split: str) -> list[dict]:
+        if self.sft:
+            return self._encode_instructions(ds, split)
         text = self._text(ds)
         ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
         block = self.data_cfg.max_length
@@ -67,15 +142,44 @@ class CausalLM(Task):
         return [{"input_ids": ids[s:s + block], "labels": ids[s:s + block]}
                 for s in range(0, len(ids), block) if len(ids[s:s + block]) >= 2]
 
+    def _encode_instructions(self, ds, split: str) -> list[dict]:
+        L, rows, counts = self.data_cfg.max_length, [], {"prompt_cut": 0, "answer_cut": 0, "dropped": 0}
+        for ids, is_answer in _chat.encode(self.tokenizer, _chat.conversations(ds, split)):
+            ids, is_answer, what = _chat.fit(ids, is_answer, L, self.opts.overflow)
+            counts[what] = counts.get(what, 0) + 1
+            if ids and any(is_answer):
+                rows.append({"input_ids": ids, "labels": _chat.labels_of(ids, is_answer, self.opts.train_on_prompt)})
+        long = counts["prompt_cut"] + counts["answer_cut"] + counts["dropped"]
+        if long:
+            self.warnings.append(
+                f"{split}: {long} of {len(ds)} conversations are longer than data.max_length={L} tokens: "
+                f"{counts['prompt_cut']} had their prompt cut from the left, {counts['answer_cut']} their answer cut "
+                f"at the end, {counts['dropped']} were left out (task.overflow: {self.opts.overflow}); raise "
+                "data.max_length to keep them whole")
+        if not rows:
+            raise DataError(f"no {split} conversation fits in data.max_length={L} tokens; raise data.max_length")
+        return rows
+
     def collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        batch = pad_batch([{**r, "attention_mask": [1] * len(r["input_ids"])} for r in rows],
-                          {"input_ids": self.tokenizer.pad_token_id, "labels": -100})
-        return batch
+        return pad_batch([{**r, "attention_mask": [1] * len(r["input_ids"])} for r in rows],
+                         {"input_ids": self.tokenizer.pad_token_id, "labels": -100})
+
+    # ---- saving -------------------------------------------------------------------------------------------
+    def save_extras(self, model, folder) -> None:
+        if self.sft:   # the chat template itself is saved with the tokenizer
+            (Path(folder) / EXTRAS_FILE).write_text(json.dumps({"instructions": True}))
+
+    def load_extras(self, model, folder):
+        f = Path(folder) / EXTRAS_FILE
+        if f.is_file() and json.loads(f.read_text()).get("instructions"):
+            self.sft = True
+        return model
 
     # ---- evaluation ---------------------------------------------------------------------------------------
     @torch.no_grad()
     def token_nll(self, model, rows, batch_size, ctx=None) -> tuple[float, int]:
-        """(sum of next-token negative log-likelihoods in nats, number of predicted tokens)."""
+        """(sum of next-token negative log-likelihoods in nats, number of predicted tokens); for instructions only
+        the answer tokens are predicted (labels -100 elsewhere)."""
         device, total, count = model_device(model), 0.0, 0
         for s in range(0, len(rows), batch_size):
             batch = {k: v.to(device) for k, v in self.collate(rows[s:s + batch_size]).items()}
@@ -92,25 +196,37 @@ class CausalLM(Task):
     def evaluate(self, model, rows, batch_size, ctx=None, split: str = "validation"):
         total, count = self.token_nll(model, rows, batch_size, ctx)
         loss = total / max(count, 1)
-        cpt = self.chars_per_token.get(split) or next(iter(self.chars_per_token.values()), 1.0)
-        metrics = {"loss": loss, "perplexity": math.exp(min(loss, 50.0)), "bpc": loss / cpt / math.log(2)}
+        metrics = {"loss": loss, "perplexity": math.exp(min(loss, 50.0))}
+        if self.sft:
+            metrics["answer_tokens"] = count
+        else:
+            cpt = self.chars_per_token.get(split) or next(iter(self.chars_per_token.values()), 1.0)
+            metrics["bpc"] = loss / cpt / math.log(2)
         return metrics, []
 
     def predict(self, model, inputs, ctx=None, seed: int = 0, **kwargs) -> list[Prediction]:
         out = []
         for prompt in inputs:
-            text = self.generate(model, prompt if isinstance(prompt, str) else prompt["text"], seed=seed)
+            text = self.generate(model, prompt, seed=seed)
             out.append(Prediction(text, None, {"prompt": prompt}))
         return out
 
+    def prompt_ids(self, prompt) -> list[int]:
+        """Token ids for a raw input: instruction-tuned models wrap it in the chat template (a string is one user
+        turn; {"messages": [...]} a conversation ending with a user turn); plain LMs continue the text."""
+        tok = self.tokenizer
+        if self.sft:
+            messages = prompt["messages"] if isinstance(prompt, dict) and "messages" in prompt else \
+                [{"role": "user", "content": prompt if isinstance(prompt, str) else prompt["text"]}]
+            return _chat.prompt_ids(tok, messages)
+        ids = tok(prompt if isinstance(prompt, str) else prompt["text"], add_special_tokens=False)["input_ids"]
+        return ids or [tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id]
+
     @torch.no_grad()
-    def generate(self, model, prompt: str, seed: int = 0, max_new_tokens: int | None = None) -> str:
+    def generate(self, model, prompt, seed: int = 0, max_new_tokens: int | None = None) -> str:
         """Continuation of `prompt` with the task's sampling settings; seeded so models compare fairly."""
         tok, o = self.tokenizer, self.opts
-        ids = tok(prompt, add_special_tokens=False, return_tensors="pt")["input_ids"]
-        if ids.shape[1] == 0:
-            ids = torch.tensor([[tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id]])
-        ids = ids.to(model_device(model))
+        ids = torch.tensor([self.prompt_ids(prompt)], device=model_device(model))
         torch.manual_seed(seed)
         was_training = model.training
         model.eval()
@@ -122,5 +238,8 @@ class CausalLM(Task):
         return tok.decode(gen[0, ids.shape[1]:], skip_special_tokens=True)
 
     def example_inputs(self, ds, n=3):
+        if self.sft:   # the last user turn of the first conversations
+            return [next(m["content"] for m in reversed(msgs) if m["role"] == "user")
+                    for msgs in _chat.conversations(ds.select(range(min(n, len(ds)))), "sample")]
         lines = [t for t in column(ds, self.data_cfg.text_column) if isinstance(t, str) and len(t.strip()) > 10]
         return [" ".join(t.split()[:4]) for t in lines[:n]]

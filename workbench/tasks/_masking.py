@@ -1,0 +1,80 @@
+"""BERT-style masking for masked language modelling, and the text-to-examples helpers shared by the plain-text
+objectives (masked_lm, denoising, contrastive).
+
+Masking (Devlin et al. 2019): in every sequence, round(15 %) of the maskable tokens (at least one) are chosen
+uniformly; a chosen token is replaced by the mask token with probability 0.8, by a random ordinary token with
+probability 0.1, and left as it is with probability 0.1. Labels are the original ids at the chosen positions and
+-100 elsewhere. Special tokens ([CLS], [SEP], padding...) are never chosen. Choosing an exact count per sequence
+(as BERT's own data pipeline does) instead of an independent coin per token means no sequence is left without a
+prediction target, which matters for short rows.
+
+Randomness comes from a torch.Generator when one is given (fixed masks for evaluation), else from torch's global
+RNG, which the trainer seeds and saves in every checkpoint: a resumed run masks exactly like an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def mask_tokens(input_ids: torch.Tensor, never: torch.Tensor, mask_id: int, random_ids: torch.Tensor,
+                prob: float = 0.15, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """input_ids (B, T) int64; never (B, T) bool: positions that must not be chosen (special tokens, padding);
+    random_ids (R,) the ids random replacements are drawn from. Returns (masked input_ids, labels), both (B, T)."""
+    B, T = input_ids.shape
+    eligible = ~never
+    n = eligible.sum(1)                                                    # (B,) maskable tokens per row
+    k = torch.where(n > 0, torch.clamp(torch.floor(n * prob + 0.5), min=1), torch.zeros_like(n))   # (B,)
+    # choose k[b] eligible positions uniformly: rank random scores, ineligible positions rank last
+    scores = torch.rand(B, T, generator=generator).masked_fill(never, 2.0)
+    ranks = scores.argsort(dim=1).argsort(dim=1)
+    chosen = (ranks < k[:, None]) & eligible
+    labels = torch.where(chosen, input_ids, torch.full_like(input_ids, -100))
+    u = torch.rand(B, T, generator=generator)
+    to_mask = chosen & (u < 0.8)
+    to_random = chosen & (u >= 0.8) & (u < 0.9)                            # the remaining 10 % stay unchanged
+    replacement = random_ids[torch.randint(len(random_ids), (B, T), generator=generator)]
+    out = torch.where(to_mask, torch.full_like(input_ids, mask_id), input_ids)
+    out = torch.where(to_random, replacement, out)
+    return out, labels
+
+
+def ordinary_ids(tokenizer) -> torch.Tensor:
+    """Every vocabulary id that is not a special token (what random replacements are drawn from)."""
+    special = set(tokenizer.all_special_ids)
+    return torch.tensor([i for i in range(len(tokenizer)) if i not in special])
+
+
+def special_mask(input_ids: torch.Tensor, tokenizer, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    """(B, T) bool: special tokens and padding."""
+    never = torch.isin(input_ids, torch.tensor(sorted(set(tokenizer.all_special_ids))))
+    return never | (attention_mask == 0) if attention_mask is not None else never
+
+
+# ---- text to token examples ----------------------------------------------------------------------------------
+def lines(part, column_name: str) -> list[str]:
+    """The non-empty texts of a column (one example or passage per row / line of a .txt file)."""
+    from ..data import column
+    return [t for t in column(part, column_name) if isinstance(t, str) and t.strip()]
+
+
+def wrap_specials(tokenizer, ids: list[int]) -> list[int]:
+    """[CLS] ids [SEP] (or the model's equivalents) for tokenizers that frame sequences, else ids unchanged."""
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    return [cls] + ids + [sep] if cls is not None and sep is not None else ids
+
+
+def n_specials(tokenizer) -> int:
+    return len(wrap_specials(tokenizer, []))
+
+
+def examples(tokenizer, texts: list[str], max_length: int, packing: bool) -> list[list[int]]:
+    """Token ids per example. packing: the texts are one stream cut into blocks of max_length tokens (special
+    tokens included; the short tail block is kept when it has at least 2 tokens); else one example per text,
+    truncated to max_length."""
+    if not packing:
+        return [ids for ids in tokenizer(texts, truncation=True, max_length=max_length)["input_ids"] if ids]
+    stream = [t for ids in tokenizer(texts, add_special_tokens=False)["input_ids"] for t in ids]
+    size = max_length - n_specials(tokenizer)
+    return [wrap_specials(tokenizer, stream[s:s + size]) for s in range(0, len(stream), size)
+            if len(stream[s:s + size]) >= 2]

@@ -1,0 +1,155 @@
+"""Masked language modelling: predict hidden tokens from both sides (BERT's pretraining objective). For pretraining
+an encoder from scratch (bert-tiny with a tokenizer trained on the text) and for domain-adaptive continued
+pretraining of a pre-trained encoder (MiniLM: its checkpoint has no MLM head, so the head starts fresh; the run log
+lists the new weights). Head: AutoModelForMaskedLM.
+
+Data: plain text (a .txt file is one row per line; tables use data.text_column), packed into blocks of
+data.max_length tokens (`packing`, the default) or one example per row. Training masks are drawn anew for every
+batch (15 %, 80/10/10; see tasks/_masking.py); validation and test rows are masked once with a fixed seed, so every
+evaluation scores the same positions. Metrics: MLM loss (mean cross-entropy over masked tokens), masked-token
+accuracy, perplexity = exp(loss). predict: fill-mask, the top-k tokens for each [MASK] in the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ..data import require_columns
+from ..errors import DataError, ModelError
+from ..options import knob
+from . import TASKS, _masking
+from .base import Prediction, Task, model_device, pad_batch
+from .classification import autocast_of
+
+EVAL_SEED = 1234   # fixed masking of validation/test rows (row i uses EVAL_SEED + i): evaluations compare
+
+
+@TASKS.register("masked_lm")
+class MaskedLM(Task):
+    order = 45
+    summary = "Masked language modelling: pretrain an encoder from scratch or continue pretraining on your text."
+    families = ("encoder",)
+    auto_class = "AutoModelForMaskedLM"
+    main_metric = "loss"
+    greater_is_better = False
+    input_kind = "text"
+
+    @dataclass
+    class Options:
+        mask_prob: float = knob(0.15, "Share of tokens chosen for prediction in each sequence (of those, 80 % become "
+                                "[MASK], 10 % a random token, 10 % stay).", min=0.01, max=0.9)
+        packing: bool = knob(True, "Pack the text into blocks of data.max_length tokens (pretraining); off: each row "
+                             "or line is one example, truncated to data.max_length.")
+        top_k: int = knob(5, "Fill-mask: candidates shown for each masked position.", min=1, max=100)
+
+    def __init__(self, options, data_cfg, model_cfg):
+        super().__init__(options, data_cfg, model_cfg)
+        self.random_ids: torch.Tensor | None = None
+
+    # ---- data ---------------------------------------------------------------------------------------------
+    def check(self, ds) -> None:
+        col = self.data_cfg.text_column
+        require_columns(ds, {"data.text_column": col})
+        for split, part in ds.items():
+            if not _masking.lines(part, col):
+                raise DataError(f"the {split} data has no text in column {col!r}")
+
+    def holdout(self, train, n_val: int, seed: int):
+        # Rows of a text file are consecutive lines: hold out the tail so validation text stays contiguous.
+        n = len(train)
+        return train.select(range(n - n_val)), train.select(range(n - n_val, n))
+
+    def tokenizer_texts(self, ds):
+        return _masking.lines(ds["train"], self.data_cfg.text_column)
+
+    def setup(self, tokenizer) -> None:
+        super().setup(tokenizer)
+        if tokenizer.mask_token_id is None:
+            raise ModelError("the tokenizer has no mask token, so masked language modelling cannot hide tokens; "
+                             "choose an encoder such as minilm or bert-tiny")
+        self.random_ids = _masking.ordinary_ids(tokenizer)
+
+    # ---- encoding -----------------------------------------------------------------------------------------
+    def encode(self, ds, split: str) -> list[dict]:
+        texts = _masking.lines(ds, self.data_cfg.text_column)
+        examples = _masking.examples(self.tokenizer, texts, self.data_cfg.max_length, self.opts.packing)
+        if not examples:
+            raise DataError(f"the {split} text gives no example of at least 2 tokens")
+        if split == "train":
+            return [{"input_ids": ids} for ids in examples]           # masked anew in every batch (collate)
+        rows = []
+        for i, ids in enumerate(examples):                          # masked once, the same for every evaluation
+            x = torch.tensor([ids])
+            g = torch.Generator().manual_seed(EVAL_SEED + i)
+            masked, labels = _masking.mask_tokens(x, _masking.special_mask(x, self.tokenizer),
+                                                  self.tokenizer.mask_token_id, self.random_ids,
+                                                  self.opts.mask_prob, g)
+            rows.append({"input_ids": masked[0].tolist(), "labels": labels[0].tolist()})
+        return rows
+
+    def collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
+        batch = pad_batch([{**r, "attention_mask": [1] * len(r["input_ids"])} for r in rows],
+                          {"input_ids": self.tokenizer.pad_token_id, "labels": -100})
+        if "labels" not in batch:   # training rows: dynamic masking from the (checkpointed) global RNG
+            never = _masking.special_mask(batch["input_ids"], self.tokenizer, batch["attention_mask"])
+            batch["input_ids"], batch["labels"] = _masking.mask_tokens(
+                batch["input_ids"], never, self.tokenizer.mask_token_id, self.random_ids, self.opts.mask_prob)
+        return batch
+
+    # ---- evaluation ---------------------------------------------------------------------------------------
+    def evaluate(self, model, rows, batch_size, ctx=None, split="validation"):
+        total, correct, count = 0.0, 0, 0
+        device = model_device(model)
+        with torch.no_grad():
+            for s in range(0, len(rows), batch_size):
+                batch = {k: v.to(device) for k, v in self.collate(rows[s:s + batch_size]).items()}
+                labels = batch.pop("labels")
+                with autocast_of(ctx):
+                    logits = model(**batch).logits.float()           # (B, T, V)
+                at = labels != -100
+                total += torch.nn.functional.cross_entropy(logits[at], labels[at], reduction="sum").item()
+                correct += (logits[at].argmax(-1) == labels[at]).sum().item()
+                count += int(at.sum())
+        loss = total / max(count, 1)
+        return {"loss": loss, "accuracy": correct / max(count, 1),
+                "perplexity": float(torch.tensor(min(loss, 50.0)).exp()), "masked_tokens": count}, []
+
+    def predict(self, model, inputs, ctx=None, **kwargs) -> list[Prediction]:
+        """Fill-mask: for each [MASK] (or the tokenizer's own mask token) the top-k tokens with probabilities;
+        `display` is the text with every mask replaced by its best token."""
+        tok, out = self.tokenizer, []
+        device = model_device(model)
+        for x in inputs:
+            text = (x["text"] if isinstance(x, dict) else x).replace("[MASK]", tok.mask_token)
+            ids = tok(text, truncation=True, max_length=self.data_cfg.max_length, return_tensors="pt")
+            where = (ids["input_ids"][0] == tok.mask_token_id).nonzero().flatten()
+            if len(where) == 0:
+                out.append(Prediction(f"(no {tok.mask_token} in the text: write [MASK] where a word should be "
+                                      "filled in)", None, {"candidates": []}))
+                continue
+            with torch.no_grad(), autocast_of(ctx):
+                logits = model(**{k: v.to(device) for k, v in ids.items()}).logits[0, where].float()
+            probs = logits.softmax(-1)
+            top = probs.topk(min(self.opts.top_k, probs.shape[-1]), dim=-1)
+            candidates = [[{"token": tok.decode([int(i)]).strip(), "score": round(float(p), 4)}
+                           for p, i in zip(ps, ix)] for ps, ix in zip(top.values, top.indices)]
+            filled = text
+            for c in candidates:
+                filled = filled.replace(tok.mask_token, c[0]["token"], 1)
+            out.append(Prediction(filled, candidates[0][0]["score"], {"candidates": candidates}))
+        return out
+
+    def example_inputs(self, ds, n=3):
+        """A few validation lines with their middle word masked."""
+        mask = self.tokenizer.mask_token if self.tokenizer is not None else "[MASK]"
+        out = []
+        for t in _masking.lines(ds, self.data_cfg.text_column):
+            words = t.split()
+            if len(words) >= 4:
+                words[len(words) // 2] = mask
+                out.append(" ".join(words))
+            if len(out) == n:
+                break
+        return out
