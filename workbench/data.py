@@ -208,7 +208,7 @@ def require_columns(ds: DatasetDict, columns: dict[str, str]) -> None:
                                 f"{', '.join(part.column_names)}. Set {knob_name} to one of them.")
 
 
-def general_texts(source: str = "builtin:general", limit: int | None = None, min_chars: int = 20) -> list[str]:
+def general_texts(source: str = "builtin:general", limit: int | None = None, min_chars: int = 8) -> list[str]:
     """General-domain text the task never saw (rehearsal, adversarial alignment, retention): one item per
     non-empty line of a text file, a builtin: name, or the `text` column of a hub dataset's train split."""
     kind, where = resolve_source(source)
