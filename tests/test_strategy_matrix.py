@@ -15,6 +15,14 @@ ROWS = {
     "full": ("classification", {}, "tiny_bert_dir"),
     "freeze": ("classification", {"k": 1}, "tiny_bert_dir"),
     "head_only": ("classification", {}, "tiny_bert_dir"),
+    # bidirectional transfer (tests/test_strategies_transfer.py)
+    "llrd": ("classification", {"decay": 0.8}, "tiny_bert_dir"),
+    "l2sp": ("classification", {"weight": 0.1}, "tiny_bert_dir"),
+    "distill": ("causal_lm", {"student_layers": "every:2"}, "tiny_gpt_dir"),     # teacher: the base LM
+    "mean_teacher": ("classification", {"beta": 0.9}, "tiny_bert_dir"),
+    "ema": ("classification", {"beta": 0.9}, "tiny_bert_dir"),
+    "adversarial": ("classification", {"hidden": 16}, "tiny_bert_dir"),       # general text: builtin:general
+    "rehearsal": ("classification", {"batch_size": 8}, "tiny_bert_dir"),
 }
 
 

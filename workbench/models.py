@@ -303,3 +303,47 @@ def load_saved(model_dir: str | Path, task_name: str | None = None, device: str 
     model = task.load_extras(task.wrap_model(model), model_dir)
     model.to(device).eval()
     return model, tokenizer, task, info
+
+
+def derive_student(teacher_model, keep: list[int]):
+    """A smaller copy of `teacher_model` that keeps only the transformer blocks listed in `keep` (teacher block
+    indices, e.g. [0, 2, 4] of 6): those blocks' weights, the embeddings, the final norm and the task head are
+    copied from the teacher, so the student starts from what the teacher knows (DistilBERT-style layer
+    selection). Task wrappers (an object with `.hf_model`, e.g. a CRF on top) are kept, with their own weights
+    copied. Returns a new model on the teacher's device; the teacher is not changed."""
+    import copy
+
+    import torch
+
+    from .anatomy import block_prefix, layer_of, num_layers
+    if hasattr(teacher_model, "peft_config"):
+        raise ModelError("cannot derive a student from a model with peft adapters; merge the adapters first")
+    hf = teacher_model.hf_model if hasattr(teacher_model, "hf_model") else teacher_model
+    n = num_layers(hf)
+    keep = list(keep)
+    if not keep or sorted(set(keep)) != keep or keep[0] < 0 or keep[-1] >= n:
+        raise ModelError(f"the student's layers must be distinct teacher block indices in increasing order, each "
+                         f"between 0 and {n - 1} (the teacher has {n} blocks); got {keep}")
+    config = copy.deepcopy(hf.config)
+    for key in ("num_hidden_layers", "n_layer", "num_layers"):
+        if isinstance(getattr(config, key, None), int):
+            setattr(config, key, len(keep))
+    for key in ("layer_types", "block_types"):        # per-layer lists (attention kinds) follow the kept blocks
+        value = getattr(config, key, None)
+        if isinstance(value, (list, tuple)) and len(value) == n:
+            setattr(config, key, [value[i] for i in keep])
+    param = next(hf.parameters())
+    student = type(hf)(config).to(device=param.device, dtype=param.dtype)
+    # Student block j is teacher block keep[j]; every other tensor has the same name in both.
+    prefix, source = block_prefix(hf), hf.state_dict()
+    state = {}
+    for name in student.state_dict():
+        j = layer_of(name, prefix)
+        state[name] = source[name if j is None else f"{prefix}.{keep[j]}{name[len(f'{prefix}.{j}'):]}"]
+    student.load_state_dict(state, strict=True)
+    student.train(hf.training)
+    if hf is teacher_model:
+        return student
+    # A task wrapper: copy it with the student in place of the teacher's transformers model.
+    return copy.deepcopy(teacher_model, memo={id(hf): student})
+

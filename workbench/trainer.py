@@ -47,6 +47,7 @@ class RunContext:
     step: int = 0
     total_steps: int = 0
     extras: dict = field(default_factory=dict)   # strategies may share things here (a teacher...)
+    model: object = None                # the model the loop trains, set once every strategy's prepare has run
 
     def autocast(self):
         if self.precision == "fp32":
@@ -229,7 +230,11 @@ def _train(cfg, paths, rec, stop, resume):
     for s in strategies:
         model = s.prepare(model, ctx) or model
     model.to(device)
+    ctx.model = model
     extra_modules = [m.to(device) for s in strategies for m in s.modules()]
+    # Strategies that read hidden states (adversarial features, hidden-state distillation) get them from the
+    # same forward pass as the task loss.
+    forward_kwargs = {"output_hidden_states": True} if any(s.needs_hidden_states for s in strategies) else {}
 
     # 5 optimizer and schedule ------------------------------------------------------------------------------------
     batches = Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length)
@@ -240,8 +245,9 @@ def _train(cfg, paths, rec, stop, resume):
     scheduler = make_scheduler(optimizer, total_steps, tc)
     scaler = torch.amp.GradScaler("cuda", enabled=precision == "fp16")
     trainable, total = count_params(model)
-    for m in extra_modules:
+    for m in extra_modules:   # a strategy's own modules (discriminator, projection, LM head) count on both sides
         trainable += sum(p.numel() for p in m.parameters() if p.requires_grad)
+        total += sum(p.numel() for p in m.parameters())
 
     # 6 resume ----------------------------------------------------------------------------------------------------
     start_step, best = 0, {"value": None, "step": None, "bad_evals": 0}
@@ -272,7 +278,7 @@ def _train(cfg, paths, rec, stop, resume):
             batch_rows = batches.get(step * tc.grad_accum + micro)
             batch = {k: v.to(device, non_blocking=True) for k, v in task.collate(batch_rows).items()}
             with ctx.autocast():
-                out = task.forward(model, batch)
+                out = task.forward(model, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
                 weight = math.prod(s.task_weight() for s in strategies)
                 terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}

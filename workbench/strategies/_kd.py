@@ -1,0 +1,57 @@
+"""Shared pieces of teacher → student distillation (used by `distill` and `mean_teacher`): the temperature-scaled
+KL term, the positions it averages over, and running a frozen teacher on a batch."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float,
+            mask: torch.Tensor | None = None) -> torch.Tensor:
+    """τ²·KL(softmax(t/τ) ‖ softmax(s/τ)). Logits are (B, C) for one answer per example or (B, T, V) for one per
+    token; the KL is summed over the last axis and averaged over examples, or over the positions where `mask`
+    (B, T) is set. The τ² keeps the gradient's size independent of τ (Hinton et al., 2015)."""
+    s = F.log_softmax(student_logits.float() / temperature, dim=-1)
+    t = F.log_softmax(teacher_logits.detach().float() / temperature, dim=-1)
+    kl = F.kl_div(s, t, log_target=True, reduction="none").sum(-1)      # (B,) or (B, T)
+    if mask is not None and kl.dim() == 2 and mask.shape == kl.shape:
+        m = mask.to(kl.dtype)
+        kl = (kl * m).sum() / m.sum().clamp(min=1.0)
+    else:
+        kl = kl.mean()
+    return kl * temperature ** 2
+
+
+def token_mask(batch: dict, logits: torch.Tensor) -> torch.Tensor | None:
+    """For per-token logits (B, T, V): the real (non-padding) positions; None for per-example logits."""
+    if logits.dim() != 3:
+        return None
+    mask = batch.get("attention_mask")
+    return mask if mask is not None and mask.shape == logits.shape[:2] else None
+
+
+@torch.no_grad()
+def teacher_forward(teacher, batch: dict, ctx, hidden: bool = False):
+    """The teacher's output on `batch` (no gradient, its dropout off), through the task's own forward so task
+    wrappers (a CRF on top...) behave as they do for the student."""
+    teacher.eval()
+    with ctx.autocast():
+        return ctx.task.forward(teacher, {**batch, "output_hidden_states": True} if hidden else batch)
+
+
+def masked_mean(hidden: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """Mean over tokens of hidden states (B, T, H) -> (B, H), ignoring padding."""
+    if mask is None:
+        return hidden.mean(1)
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+def ema_update(target: dict[str, torch.Tensor], model, beta: float) -> None:
+    """θ_t ← β·θ_t + (1 − β)·θ for every tensor of `target` (by parameter name of `model`)."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            t = target.get(name)
+            if t is not None:
+                t.lerp_(p.detach().to(t.dtype), 1.0 - beta)

@@ -1,0 +1,108 @@
+"""Mean teacher: the teacher is an exponential moving average of the student itself, and the student is
+distilled from it. Knowledge flows both ways: the student teaches the teacher (through the average), the
+teacher's smoother predictions teach the student back."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from dataclasses import dataclass
+
+import torch
+
+from ..errors import ModelError
+from ..options import knob
+from ..strategies import STRATEGIES
+from ._kd import ema_update, kd_loss, teacher_forward, token_mask
+from .base import Strategy
+from .ema import install, refuse_early_stopping, swap_in
+
+
+@STRATEGIES.register("mean_teacher")
+class MeanTeacher(Strategy):
+    order = 60
+    summary = "Teacher = EMA of the student; the student is distilled from it (self-ensembling)."
+    explain = ("A copy of the model is kept as a slowly moving average of the student's weights. At each step "
+               "the student learns the task and also matches the teacher's softened predictions. The average "
+               "changes slowly, so it remembers what earlier steps (and pre-training) knew and pulls the student "
+               "back toward it, while the student's progress flows into the teacher: knowledge moves in both "
+               "directions.")
+    formula = ("θ_t ← β·θ_t + (1 − β)·θ after each step;  "
+               "L = (1 − α)·L_task + α·τ²·KL(softmax(z_t/τ) ‖ softmax(z_s/τ))")
+    direction = "bidirectional"
+    group = "teacher"
+
+    @dataclass
+    class Options:
+        beta: float = knob(0.99, "Decay of the teacher's average: it spans about 1/(1 − β) recent steps.",
+                           label="β (teacher decay)", min=0.0, max=0.99999)
+        alpha: float = knob(0.5, "Share of the loss given to matching the teacher (the task loss gets 1 − α).",
+                            label="α (distillation share)", min=0.0, max=1.0)
+        temperature: float = knob(1.0, "τ: softens both distributions before they are compared (higher shows "
+                                  "more of the teacher's ranking of wrong answers).", label="τ (temperature)",
+                                  min=0.05, max=100.0)
+        evaluate_teacher: bool = knob(False, "Evaluate and save the teacher (the averaged weights) instead of "
+                                      "the student.", label="Evaluate the teacher")
+
+    def __init__(self, options):
+        super().__init__(options)
+        self.teacher = None                       # a frozen copy of the model, built at the first step
+        self.names: list[str] = []                # trainable parameters the average follows
+        self.pending: dict[str, torch.Tensor] = {}   # teacher weights from a checkpoint, applied when built
+
+    @classmethod
+    def check(cls, options, cfg):
+        if options.evaluate_teacher:
+            refuse_early_stopping(cfg, "strategy.mean_teacher.evaluate_teacher", "mean_teacher")
+
+    def task_weight(self) -> float:
+        return 1.0 - self.opts.alpha
+
+    def _build(self, ctx):
+        # Built at the first forward (θ_t = θ_0), once every strategy has prepared the model; frozen copies share
+        # nothing with the student. Only trainable weights ever differ, so only those are averaged and saved.
+        model = ctx.model
+        self.names = [n for n, p in model.named_parameters() if p.requires_grad]
+        self.teacher = copy.deepcopy(model).eval()
+        for p in self.teacher.parameters():
+            p.requires_grad_(False)
+        if self.pending:
+            params = dict(self.teacher.named_parameters())
+            with torch.no_grad():
+                for n, t in self.pending.items():
+                    params[n].copy_(t)
+            self.pending = {}
+
+    def _averaged(self) -> dict[str, torch.Tensor]:
+        params = dict(self.teacher.named_parameters())
+        return {n: params[n] for n in self.names}
+
+    def loss_terms(self, batch, out, ctx):
+        if self.teacher is None:
+            self._build(ctx)
+        t_out = teacher_forward(self.teacher, batch, ctx)
+        if getattr(out, "logits", None) is None or t_out.logits.shape != out.logits.shape:
+            raise ModelError("mean_teacher needs a task whose model output has logits; this task's has none")
+        return {"kd": self.opts.alpha * kd_loss(out.logits, t_out.logits, self.opts.temperature,
+                                                token_mask(batch, out.logits))}
+
+    def after_step(self, model, ctx):
+        ema_update(self._averaged(), model, self.opts.beta)
+
+    def eval_weights(self, model):
+        if self.opts.evaluate_teacher and self.teacher is not None:
+            return swap_in(model, self._averaged())
+        return contextlib.nullcontext()
+
+    def finalize(self, model, ctx):
+        if self.opts.evaluate_teacher and self.teacher is not None:
+            n = install(model, self._averaged())
+            ctx.log(f"mean_teacher: saving the teacher (averaged weights, {n} tensors) as the model")
+        self.teacher = None
+        return model
+
+    def state_dict(self):
+        return {n: t.detach() for n, t in self._averaged().items()} if self.teacher is not None else {}
+
+    def load_state_dict(self, state):
+        self.pending = dict(state)
