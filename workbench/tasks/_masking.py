@@ -58,23 +58,26 @@ def lines(part, column_name: str) -> list[str]:
     return [t for t in column(part, column_name) if isinstance(t, str) and t.strip()]
 
 
-def wrap_specials(tokenizer, ids: list[int]) -> list[int]:
-    """[CLS] ids [SEP] (or the model's equivalents) for tokenizers that frame sequences, else ids unchanged."""
-    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
-    return [cls] + ids + [sep] if cls is not None and sep is not None else ids
+def frame(tokenizer) -> tuple[list[int], list[int]]:
+    """The special tokens the tokenizer puts before and after a single sequence: ([CLS], [SEP]) for BERT,
+    ([<s>], [</s>]) for RoBERTa/BART, ([], [</s>]) for T5, ([], []) for GPT-2."""
+    bare = tokenizer("a", add_special_tokens=False)["input_ids"]
+    full = tokenizer("a", add_special_tokens=True)["input_ids"]
+    for i in range(len(full) - len(bare) + 1):
+        if full[i:i + len(bare)] == bare:
+            return full[:i], full[i + len(bare):]
+    return [], []
 
 
-def n_specials(tokenizer) -> int:
-    return len(wrap_specials(tokenizer, []))
-
-
-def examples(tokenizer, texts: list[str], max_length: int, packing: bool) -> list[list[int]]:
-    """Token ids per example. packing: the texts are one stream cut into blocks of max_length tokens (special
-    tokens included; the short tail block is kept when it has at least 2 tokens); else one example per text,
-    truncated to max_length."""
+def examples(tokenizer, texts: list[str], max_length: int, packing: bool, framed: bool = True) -> list[list[int]]:
+    """Token ids per example, framed with the tokenizer's special tokens (unless framed=False), at most
+    max_length tokens. packing: the texts are one stream cut into blocks (the short tail block is kept when it has
+    at least 2 tokens); else one example per text, truncated."""
     if not packing:
-        return [ids for ids in tokenizer(texts, truncation=True, max_length=max_length)["input_ids"] if ids]
+        enc = tokenizer(texts, truncation=True, max_length=max_length, add_special_tokens=framed)
+        return [ids for ids in enc["input_ids"] if ids]
     stream = [t for ids in tokenizer(texts, add_special_tokens=False)["input_ids"] for t in ids]
-    size = max_length - n_specials(tokenizer)
-    return [wrap_specials(tokenizer, stream[s:s + size]) for s in range(0, len(stream), size)
+    before, after = frame(tokenizer) if framed else ([], [])
+    size = max_length - len(before) - len(after)
+    return [before + stream[s:s + size] + after for s in range(0, len(stream), size)
             if len(stream[s:s + size]) >= 2]
