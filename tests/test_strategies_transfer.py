@@ -6,6 +6,7 @@ LM loss falls, and resuming restores every strategy's state exactly."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -425,3 +426,18 @@ def test_every_transfer_strategy_explains_itself():
         assert cls.summary and len(cls.explain) > 150 and cls.formula
         # llrd only reshapes the one-directional update; the others keep pre-trained knowledge while learning
         assert cls.direction == ("one-directional" if name == "llrd" else "bidirectional"), name
+
+
+@pytest.mark.parametrize("task,data", [
+    ({"name": "qa", "doc_stride": 16}, {"train": "builtin:qa", "max_length": 64}),
+    ("token_classification", {"train": "builtin:ner", "max_length": 48}),
+])
+def test_mean_teacher_distils_span_and_token_tasks(task, data, make_cfg, train, tiny_bert_dir):
+    # QA compares the answer start/end distributions, tagging the per-token label distributions
+    cfg = make_cfg(task=task, model={"name": tiny_bert_dir},
+                   data={**data, "max_train_samples": 48, "max_eval_samples": 16},
+                   strategy=[{"name": "mean_teacher", "beta": 0.5, "temperature": 2.0}], train={"max_steps": 3})
+    paths, summary = train(cfg)
+    assert summary["status"] == "completed", summary.get("error")
+    kd = [t["kd"] for t in step_terms(paths)]
+    assert kd[0] == pytest.approx(0.0, abs=0.05) and all(math.isfinite(k) for k in kd) and kd[-1] > 0

@@ -23,6 +23,23 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperat
     return kl * temperature ** 2
 
 
+def distributions(out, batch: dict) -> list[tuple[str, torch.Tensor, torch.Tensor | None]]:
+    """The output distributions a teacher and a student are compared on, as (name, logits, position mask):
+    `logits` for classification, tagging and language models; the answer start and end over the tokens for
+    extractive QA (padding is given no probability). Empty when the output has neither."""
+    if getattr(out, "logits", None) is not None:
+        return [("logits", out.logits, token_mask(batch, out.logits))]
+    spans = [k for k in ("start_logits", "end_logits") if getattr(out, k, None) is not None]
+    mask = batch.get("attention_mask")
+    found = []
+    for k in spans:
+        x = getattr(out, k).float()                                   # (B, T): a distribution over positions
+        if mask is not None and mask.shape == x.shape:
+            x = x.masked_fill(mask == 0, -1e4)
+        found.append((k, x, None))
+    return found
+
+
 def token_mask(batch: dict, logits: torch.Tensor) -> torch.Tensor | None:
     """For per-token logits (B, T, V): the real (non-padding) positions; None for per-example logits."""
     if logits.dim() != 3:

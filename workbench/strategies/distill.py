@@ -13,7 +13,7 @@ from ..anatomy import count_params, num_layers, unwrap
 from ..errors import ConfigError, ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._kd import kd_loss, teacher_forward, token_mask
+from ._kd import distributions, kd_loss, teacher_forward
 from ._teacher import HiddenMatch, check_labels, load_teacher, parse_layers, same_vocab
 from .base import Strategy
 
@@ -154,20 +154,25 @@ class Distill(Strategy):
 
     def loss_terms(self, batch, out, ctx):
         t_out = self._teacher_out(batch, ctx)
-        s, t = self._aligned(getattr(out, "logits", None), getattr(t_out, "logits", None))
-        if self.label_order is not None:
-            t = t[..., self.label_order.to(t.device)]
         terms = {}
         if self.opts.alpha > 0:
-            terms["kd"] = self.opts.alpha * kd_loss(s, t, self.opts.temperature, token_mask(batch, s))
+            student, teacher = distributions(out, batch), distributions(t_out, batch)
+            if not student or [n for n, *_ in student] != [n for n, *_ in teacher]:
+                raise ModelError("distill compares output distributions (logits, or answer start/end for QA), "
+                                 "and this task's model output has none that the teacher's matches")
+            kd = 0.0
+            for (_, s, mask), (_, t, _) in zip(student, teacher):
+                s, t = self._aligned(s, t)
+                if self.label_order is not None:
+                    t = t[..., self.label_order.to(t.device)]
+                kd = kd + kd_loss(s, t, self.opts.temperature, mask)
+            terms["kd"] = self.opts.alpha * kd / len(student)
         if self.match is not None:
             terms["hidden"] = self.opts.hidden_weight * self.match(out.hidden_states, t_out.hidden_states,
                                                                    batch.get("attention_mask"))
         return terms
 
     def _aligned(self, s, t):
-        if s is None or t is None:
-            raise ModelError("distill needs a task whose model output has logits; this task's output has none")
         if s.shape[:-1] != t.shape[:-1]:
             raise ModelError(f"the teacher's outputs {tuple(t.shape)} do not line up with the student's "
                              f"{tuple(s.shape)}; teacher and student must be built for the same task and inputs")

@@ -13,7 +13,7 @@ import torch
 from ..errors import ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._kd import ema_update, kd_loss, teacher_forward, token_mask
+from ._kd import distributions, ema_update, kd_loss, teacher_forward
 from .base import Strategy
 from .ema import install, refuse_early_stopping, swap_in
 
@@ -81,10 +81,12 @@ class MeanTeacher(Strategy):
         if self.teacher is None:
             self._build(ctx)
         t_out = teacher_forward(self.teacher, batch, ctx)
-        if getattr(out, "logits", None) is None or t_out.logits.shape != out.logits.shape:
-            raise ModelError("mean_teacher needs a task whose model output has logits; this task's has none")
-        return {"kd": self.opts.alpha * kd_loss(out.logits, t_out.logits, self.opts.temperature,
-                                                token_mask(batch, out.logits))}
+        student, teacher = distributions(out, batch), distributions(t_out, batch)
+        if not student:
+            raise ModelError("mean_teacher compares output distributions (logits, or answer start/end for QA), "
+                             "and this task's model output has none")
+        kd = sum(kd_loss(s, t, self.opts.temperature, mask) for (_, s, mask), (_, t, _) in zip(student, teacher))
+        return {"kd": self.opts.alpha * kd / len(student)}
 
     def after_step(self, model, ctx):
         ema_update(self._averaged(), model, self.opts.beta)
