@@ -1,0 +1,355 @@
+"""The web app without a browser: it builds without launching; the form maps to a RunConfig and back for every
+task and strategy knob; plot builders are pure; every UI string exists in English and Chinese; uploads stay in the
+app's folder; the Start / poll handlers drive a real (tiny) run through the JobManager."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+gr = pytest.importorskip("gradio")
+
+from workbench import options as opt  # noqa: E402
+from workbench.config import RunConfig  # noqa: E402
+from workbench.errors import ConfigError, DataError, ModelError  # noqa: E402
+from workbench.strategies import STRATEGIES  # noqa: E402
+from workbench.tasks import TASKS  # noqa: E402
+from workbench.ui import build_app, common, i18n, plots, train_tab, uploads  # noqa: E402
+from workbench.ui.form import SECTION_CLASSES  # noqa: E402
+
+UI = Path(__file__).resolve().parents[1] / "workbench" / "ui"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("ui") / "runs"
+    return build_app(runs)
+
+
+@pytest.fixture(scope="module")
+def form(app):
+    return app.workbench.form
+
+
+# ---- the app ----------------------------------------------------------------------------------------------------
+def test_app_builds_without_launching(app):
+    ctx = app.workbench
+    assert isinstance(app, gr.Blocks) and not getattr(app, "is_running", False)
+    tab_labels = [c.label for c in app.blocks.values() if isinstance(c, gr.Tab)]
+    expected = ["1 · Model", "2 · Data", "3 · Strategy", "4 · Train", "5 · Runs"]
+    assert tab_labels[:5] == expected
+    if (UI.parent / "evaluate.py").is_file():
+        assert "6 · Evaluate" in tab_labels
+    assert ("7 · Export" in tab_labels) == (UI.parent / "export.py").is_file()
+    assert ctx.uploads_dir == ctx.runs_dir / ".uploads"
+    # every knob of every section, task and strategy has a widget
+    paths = set(ctx.form.paths())
+    for section, cls in SECTION_CLASSES.items():
+        for info in opt.describe(cls):
+            if (section, info.name) != ("output", "runs_dir"):
+                assert f"{section}.{info.name}" in paths
+    for name, cls in STRATEGIES.items():
+        for info in opt.describe(cls.Options):
+            assert f"strategy:{name}.{info.name}" in paths
+    for name, cls in TASKS.items():
+        for info in opt.describe(cls.Options):
+            assert f"task:{name}.{info.name}" in paths
+
+
+def test_no_module_level_gradio_state():
+    """Gradio state shared by every user would leak between pages: the ui modules create none at import."""
+    import importlib
+    for file in UI.glob("*.py"):
+        mod = importlib.import_module(f"workbench.ui.{file.stem}" if file.stem != "__init__" else "workbench.ui")
+        for name, value in vars(mod).items():
+            assert not isinstance(value, (gr.components.Component, gr.blocks.BlockContext)), f"{file.name}: {name}"
+
+
+# ---- form <-> RunConfig ---------------------------------------------------------------------------------------
+def test_form_round_trip_default_and_preset(form, tmp_path):
+    runs = form.runs_dir
+    for cfg in (form.initial, RunConfig.from_dict({"output": {"runs_dir": runs}})):
+        back = form.to_config(form.values(cfg))
+        assert back.to_dict() == cfg.to_dict()
+    assert form.initial.data.max_length == 64 and form.initial.model.name == "minilm"   # the default preset
+
+
+def test_form_round_trip_sections_with_changed_values(form, tmp_path):
+    cfg = RunConfig.from_dict({
+        "model": {"name": "bert-tiny", "vocab_size": 1000, "tokenizer": "char"},
+        "data": {"train": "builtin:sentiment", "max_length": 32, "max_train_samples": 50, "validation_split": 0.2,
+                 "text_pair_column": "other"},
+        "train": {"max_steps": 7, "lr": 3e-4, "batch_size": 4, "scheduler": "cosine", "eval_batch_size": 9,
+                  "group_by_length": True, "seed": 3},
+        "output": {"runs_dir": form.runs_dir, "run_name": "probe", "save_model": False}})
+    values = form.values(cfg)
+    assert form.to_config(values).to_dict() == cfg.to_dict()
+    assert_round_trip(form, cfg)
+
+
+def _changed_value(info):
+    """A valid value different from the default, for a round trip."""
+    d = info.default
+    if info.choices:
+        others = [c for c in info.choices if c != d]
+        return ([others[0]] if info.kind == "list" else others[0]) if others else d
+    if info.kind == "bool":
+        return not d
+    if info.kind in ("int", "float"):
+        base = d if d is not None else (info.min if info.min is not None else 1)
+        new = base + 1 if info.kind == "int" else (base * 0.5 if base else 0.25)
+        if info.max is not None and new > info.max:
+            new = info.min if info.min is not None else base
+        if info.min is not None and new < info.min:
+            new = info.min
+        return new
+    if info.kind == "list":
+        return list(d or []) + ["x"]
+    if info.kind == "dict":
+        return {"k": 1}
+    return d
+
+
+def _unvalidated(runs, task="classification", task_knobs=None, strategies=()):
+    """A RunConfig built without the cross-field checks (a distill teacher must be a trained run...), so every
+    knob can be probed; ranges and types are still checked by options.from_dict."""
+    from workbench.config import OutputConfig, Spec
+    tcls = TASKS.get(task)
+    return RunConfig(task=Spec(task, opt.from_dict(tcls.Options, task_knobs or {})),
+                     strategy=[Spec(n, opt.from_dict(STRATEGIES.get(n).Options, k)) for n, k in strategies],
+                     output=OutputConfig(runs_dir=runs))
+
+
+def assert_round_trip(form, cfg):
+    """config -> widget values -> config: every section, the task and each strategy with all their knobs."""
+    d = form.to_dict(form.values(cfg))
+    task = dict(d["task"])
+    assert task.pop("name") == cfg.task.name
+    assert opt.from_dict(TASKS.get(cfg.task.name).Options, task) == cfg.task.options
+    assert [s["name"] for s in d["strategy"]] == cfg.strategy_names()
+    for plain, spec in zip(d["strategy"], cfg.strategy):
+        knobs = {k: v for k, v in plain.items() if k != "name"}
+        assert opt.from_dict(STRATEGIES.get(spec.name).Options, knobs) == spec.options
+    for section, cls in SECTION_CLASSES.items():
+        assert opt.from_dict(cls, d[section]) == getattr(cfg, section)
+
+
+@pytest.mark.parametrize("name", STRATEGIES.names())
+def test_form_round_trip_every_strategy(form, name):
+    """Each strategy's knobs (generated from its Options) go config -> widgets -> config unchanged, with values
+    other than the defaults; a config that passes validation also comes back through to_config."""
+    cls = STRATEGIES.get(name)
+    infos = opt.describe(cls.Options)
+    task = cls.tasks[0] if cls.tasks else "classification"
+    for knobs in ({i.name: _changed_value(i) for i in infos}, {}):
+        cfg = _unvalidated(form.runs_dir, task, strategies=[(name, knobs)])
+        assert_round_trip(form, cfg)
+        try:
+            cfg.validate()
+        except ConfigError:
+            continue   # e.g. distill's default teacher needs a trained run: the mapping is still checked above
+        assert form.to_config(form.values(cfg)).to_dict() == cfg.to_dict()
+    paths = form.paths()
+    assert all(f"strategy:{name}.{i.name}" in paths for i in infos)
+
+
+@pytest.mark.parametrize("name", TASKS.names())
+def test_form_round_trip_every_task(form, name):
+    infos = opt.describe(TASKS.get(name).Options)
+    assert_round_trip(form, _unvalidated(form.runs_dir, name, {i.name: _changed_value(i) for i in infos},
+                                         [("full", {})]))
+
+
+def test_several_strategies_keep_their_order_and_knobs(form):
+    cfg = RunConfig.from_dict({"strategy": [{"name": "freeze", "k": 1}, {"name": "full"}][:1] +
+                               ([{"name": "l2sp"}] if "l2sp" in STRATEGIES.names() else []),
+                               "output": {"runs_dir": form.runs_dir}})
+    back = form.to_config(form.values(cfg))
+    assert back.strategy_names() == cfg.strategy_names()
+    assert back.strategy[0].options.k == 1
+
+
+def test_form_errors_name_the_field(form):
+    values = form.values(form.initial)
+    paths = [e.path for e in form.entries for _ in e.components]
+    bad = list(values)
+    bad[paths.index("train.batch_size")] = None          # a cleared number box
+    with pytest.raises(ConfigError) as e:
+        form.to_config(bad)
+    assert e.value.field == "train.batch_size" and common.slot_of(e.value) == "train"
+    bad = list(values)
+    bad[paths.index("data.max_train_samples")] = "many"    # an optional number typed as text
+    with pytest.raises(ConfigError) as e:
+        form.to_config(bad)
+    assert e.value.field == "data.max_train_samples" and common.slot_of(e.value) == "data"
+    cfg = RunConfig.from_dict({"strategy": [{"name": "freeze"}], "output": {"runs_dir": form.runs_dir}})
+    bad = form.values(cfg)
+    bad[paths.index("strategy:freeze.k")] = 0
+    with pytest.raises(ConfigError) as e:
+        form.to_config(bad)
+    assert common.slot_of(e.value) == "strategy"
+
+
+def test_error_slots():
+    assert common.slot_of(ConfigError("data.label_column", "x")) == "data.columns"
+    assert common.slot_of(DataError("column 'y' not found in the train data; Set data.label_column to one")) \
+        == "data.columns"
+    assert common.slot_of(DataError("the training data has only one class")) == "data.train"
+    assert common.slot_of(ModelError("cannot load")) == "model"
+    assert common.slot_of(ConfigError("strategy[0]", "x")) == "strategy"
+    assert common.slot_of(ConfigError("model.vocab_size", "x")) == "model"
+
+
+# ---- uploads ----------------------------------------------------------------------------------------------------
+def test_uploads_are_copied_and_paths_confined(tmp_path, tiny_cls_data):
+    up = tmp_path / "uploads"
+    stored = uploads.store_upload(tiny_cls_data["train"], up)
+    assert stored.parent == up.resolve() and stored.read_bytes() == Path(tiny_cls_data["train"]).read_bytes()
+    assert uploads.store_upload(tiny_cls_data["train"], up) == stored          # same content, same file
+    roots = uploads.allowed_roots(up)
+    uploads.check_source(str(stored), roots)
+    uploads.check_source("builtin:sentiment", roots)
+    uploads.check_source("imdb", roots)                                     # a hub id
+    for outside in (tiny_cls_data["train"], "/etc/passwd", str(up / ".." / "x.csv")):
+        with pytest.raises(ConfigError) as e:
+            uploads.check_source(outside, roots, "data.test")
+        assert e.value.field == "data.test" and "upload" in str(e.value)
+    bad = tmp_path / "evil.exe"
+    bad.write_bytes(b"MZ")
+    with pytest.raises(DataError):
+        uploads.store_upload(str(bad), up)
+
+
+def test_form_refuses_a_data_file_outside_the_app(form, tiny_cls_data):
+    cfg = RunConfig.from_dict({"data": {"train": tiny_cls_data["train"]}, "output": {"runs_dir": form.runs_dir}})
+    with pytest.raises(ConfigError) as e:
+        form.to_config(form.values(cfg))
+    assert e.value.field == "data.train"
+
+
+# ---- plots ------------------------------------------------------------------------------------------------------
+def _events():
+    ev = [{"type": "start", "total_steps": 30}]
+    for s in range(1, 31):
+        ev.append({"type": "step", "step": s, "total_steps": 30, "epoch": s / 10, "loss": 1 / s + 0.01,
+                   "terms": {"task": 1 / s, "l2sp": 0.01}, "lr": 1e-4 * s / 30})
+        if s % 10 == 0:
+            ev.append({"type": "eval", "step": s, "epoch": s / 10, "split": "validation", "eval_accuracy": s / 40,
+                       "eval_loss": 1 / s})
+    ev.append({"type": "eval", "step": 30, "epoch": 3, "split": "test", "eval_accuracy": 0.7})
+    return ev
+
+
+def test_plot_builders_are_pure():
+    ev = _events()
+    snapshot = json.dumps(ev)
+    for build in (plots.loss_figure, plots.lr_figure, plots.eval_figure):
+        assert build(ev, "en").to_json() == build(ev, "en").to_json()
+    runs = [("a", ev), ("b", ev[:10])]
+    assert plots.overlay_figure(runs, "eval_accuracy", "epoch").to_json() == \
+        plots.overlay_figure(runs, "eval_accuracy", "epoch").to_json()
+    assert json.dumps(ev) == snapshot                                       # inputs untouched
+
+
+def test_loss_figure_has_one_panel_per_term():
+    fig = plots.loss_figure(_events(), "en")
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == ["total loss", "task", "l2sp"]
+    raw = [t for t in fig.data if not t.name.endswith("(smoothed)")]
+    assert [t.name for t in raw] == ["total loss", "task", "l2sp"] and len(raw[0].x) == 30
+    single = [e if e.get("type") != "step" else {**e, "terms": {"task": e["loss"]}} for e in _events()]
+    assert [a.text for a in plots.loss_figure(single).layout.annotations] == ["total loss"]
+    assert plots.loss_figure([], "zh").layout.annotations[0].text == i18n.t("plot.waiting", "zh")
+
+
+def test_eval_and_overlay_series():
+    ev = _events()
+    assert plots.eval_series(ev) == {"accuracy": ([10, 20, 30], [0.25, 0.5, 0.75]),
+                                     "loss": ([10, 20, 30], [0.1, 0.05, 1 / 30])}
+    assert plots.metric_points(ev, "term:l2sp", "epoch")[0][:2] == [0.1, 0.2]
+    assert plots.metric_names(ev) == ["loss", "lr", "term:task", "term:l2sp", "eval_accuracy", "eval_loss"]
+    assert plots.ema([1.0, 1.0, 1.0]) == pytest.approx([1.0, 1.0, 1.0])     # bias-corrected: no pull towards 0
+
+
+# ---- strings ----------------------------------------------------------------------------------------------------
+def test_every_string_in_both_languages():
+    for key, entry in i18n.STRINGS.items():
+        assert entry.get("en", "").strip() and entry.get("zh", "").strip(), key
+        fields = [set(re.findall(r"{(\w+)}", entry[lang])) for lang in ("en", "zh")]
+        assert fields[0] == fields[1], f"{key}: placeholders differ"
+
+
+def test_every_used_key_exists():
+    used = set()
+    for file in UI.glob("*.py"):
+        text = file.read_text()
+        used |= set(re.findall(r"""(?:\bt|label|text|info|placeholder)\s*[=(]\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""", text))
+    assert len(used) > 100
+    missing = sorted(k for k in used if k not in i18n.STRINGS)
+    assert not missing, missing
+
+
+def test_config_knobs_have_chinese_labels():
+    skip = {"model.name", "data.train", "data.validation", "data.test", "output.runs_dir"}
+    for section, cls in SECTION_CLASSES.items():
+        for info in opt.describe(cls):
+            path = f"{section}.{info.name}"
+            if path not in skip:
+                assert path in i18n.KNOBS, f"{path} has no Chinese label in workbench/ui/i18n.py KNOBS"
+                assert i18n.knob_text(path, info, "zh")[0] == i18n.KNOBS[path][0]
+
+
+def test_language_switch_updates_every_registered_component(app):
+    tr = app.workbench.tr
+    zh, en = tr.updates("zh"), tr.updates("en")
+    assert len(zh) == len(en) == len(tr.components)
+    labels = {u.get("label") for u in zh}
+    assert "1 · 模型" in labels and "学习率" in labels
+    assert any(u.get("value") == "开始训练" for u in zh)
+
+
+# ---- handlers driving a real run ----------------------------------------------------------------------------------
+def test_log_lines_hide_debug_tracebacks():
+    text = ("10:00:00 info: started\n10:00:01 debug: Traceback (most recent call last):\n  File x\nValueError: y\n"
+            "10:00:02 info: finished: failed (bad)\n")
+    assert train_tab.log_lines(text) == "10:00:00 info: started\n10:00:02 info: finished: failed (bad)"
+
+
+def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
+    """Start builds the RunConfig from the form and submits it; polling shows the run to its end."""
+    from workbench import trainer
+    runs = tmp_path / "runs"
+    app = build_app(runs, data_dirs=[Path(tiny_cls_data["train"]).parent])
+    ctx = app.workbench
+    cfg = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
+                               "test": tiny_cls_data["test"]}, "train": {"max_steps": 4, "batch_size": 8,
+                               "precision": "fp32"}, "output": {"runs_dir": str(runs)}})
+    session = common.new_session()
+    out = ctx.parts["on_start"](session, *ctx.form.values(cfg))
+    session = out[0]
+    run_id = session["run_id"]
+    assert run_id and "max_steps: 4" in out[2]
+    assert trainer.manager.wait(run_id, timeout=120) == "completed"
+    poll, _ = ctx.parts["poll"]
+    result = poll(session)
+    new_session, status, progress, loss = result[0], result[2], result[3], result[4]
+    assert "completed" in status and "step 4 / 4" in progress
+    assert len(loss.data[0].x) == 4 and new_session["drawn"] > 0
+    assert "accuracy" in result[7]                                       # final metrics shown
+    # a model that does not exist: a message next to the model field and on the Train tab, no run started
+    bad = RunConfig.from_dict({"model": {"name": str(tmp_path / "no-such-model")}, "output": {"runs_dir": str(runs)}})
+    before = set(trainer.manager.active())
+    out = ctx.parts["on_start"](common.new_session(), *ctx.form.values(bad))
+    assert out[0]["run_id"] is None and set(trainer.manager.active()) == before
+    assert sum("no-such-model" in str(v) for v in out[5:]) == 2 and not any("Traceback" in str(v) for v in out)
+    # a run that fails in the engine (a column the data lacks): the page shows the run's error
+    bad = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
+                               "label_column": "nope"}, "output": {"runs_dir": str(runs)}})
+    session = ctx.parts["on_start"](common.new_session(), *ctx.form.values(bad))[0]
+    assert trainer.manager.wait(session["run_id"], timeout=60) == "failed"
+    result = poll(session)
+    assert "failed" in result[2] and "nope" in result[7] and "Traceback" not in result[7] + result[8]

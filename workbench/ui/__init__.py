@@ -1,0 +1,140 @@
+"""The Gradio app over the engine. `build_app(runs_dir)` returns the Blocks (not launched); `launch_options()`
+gives the theme and CSS (system fonts only: the page loads nothing from the internet).
+
+The app is a thin layer: it turns the form into a RunConfig, hands it to `workbench.trainer.manager`, and shows
+what the run folder and the JobManager report. Per-page state lives in a gr.State; nothing is kept at module level.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import gradio as gr
+
+from ..config import RunConfig
+from . import data_tab, i18n, model_tab, runs_tab, strategy_tab, train_tab
+from .common import AppContext, new_session
+from .form import Form
+from .uploads import allowed_roots, check_source
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
+CSS_FILE = Path(__file__).with_name("style.css")
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Noto Sans", "PingFang SC",
+                "Microsoft YaHei", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+
+
+def theme() -> gr.themes.Base:
+    """A quiet theme with system fonts (Gradio's defaults would fetch web fonts)."""
+    return gr.themes.Default(primary_hue="blue", neutral_hue="slate", radius_size="sm", spacing_size="md",
+                             font=SYSTEM_FONTS, font_mono=MONO_FONTS).set(
+        block_title_text_weight="600", block_label_text_weight="600", button_primary_text_color="white")
+
+
+def launch_options() -> dict:
+    """Keyword arguments for Blocks.launch: theme, CSS, no footer links, no run history in the browser."""
+    return {"theme": theme(), "css": CSS_FILE.read_text(encoding="utf-8"), "footer_links": [],
+            "run_history": False}
+
+
+def initial_config(runs_dir: str | Path) -> RunConfig:
+    """What the form shows on a fresh page: the default preset (MiniLM on the built-in sentiment set)."""
+    try:
+        return RunConfig.load(DEFAULT_PRESET, [f"output.runs_dir={runs_dir}"])
+    except Exception:   # a broken preset must not stop the app: the built-in defaults are the same run
+        return RunConfig()
+
+
+def has_module(name: str) -> bool:
+    """Whether an engine module exists (the Evaluate and Export tabs appear only when theirs does)."""
+    return importlib.util.find_spec(f"workbench.{name}") is not None
+
+
+def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
+              data_dirs: list[str | Path] = ()) -> gr.Blocks:
+    """Build the whole app. `uploads_dir` (default <runs_dir>/.uploads) receives uploaded files; `data_dirs` are
+    extra server folders whose files may be used as data (besides uploads and the built-in sets)."""
+    runs_dir = Path(runs_dir).resolve()
+    uploads = Path(uploads_dir).resolve() if uploads_dir else runs_dir / ".uploads"
+    roots = allowed_roots(uploads, list(data_dirs))
+    tr = i18n.Translator("en")
+    form = Form(runs_dir, tr, check_path=lambda source, field: check_source(source, roots, field),
+                initial=initial_config(runs_dir))
+    cache = None
+    if has_module("evaluate"):   # loaded models kept between comparisons: one cache per app, not per module
+        from ..evaluate import ModelCache
+        cache = ModelCache()
+    ctx = AppContext(runs_dir, uploads, roots, form, tr, cache)
+
+    with gr.Blocks(title="Workbench", analytics_enabled=False) as demo:
+        session = gr.State(new_session())
+        ctx.parts["session"] = session
+        with gr.Row(elem_classes="wb-header", equal_height=True):
+            tr.make(gr.HTML, text=lambda lang: f'<div class="wb-title"><b>Workbench</b>'
+                    f'<span>{i18n.t("app.subtitle", lang)}</span></div>')
+            lang = gr.Radio([label for label in i18n.LANGS], value="en", show_label=False, container=False,
+                            scale=0, min_width=220, elem_id="lang")
+        with gr.Tabs(selected="model", elem_id="tabs") as tabs:
+            ctx.parts["tabs"] = tabs
+            with tr.make(gr.Tab, label="tab.model", id="model", elem_id="tab-model"):
+                model_tab.build(ctx)
+            with tr.make(gr.Tab, label="tab.data", id="data", elem_id="tab-data") as data_page:
+                data_tab.build(ctx)
+            with tr.make(gr.Tab, label="tab.strategy", id="strategy", elem_id="tab-strategy"):
+                ctx.parts["msgs"] = {}
+                strategy_tab.build(ctx)
+            ctx.parts["msgs"] = {"model": ctx.parts["model_msg"], **ctx.parts["data_msgs"],
+                                 "strategy": ctx.parts["strategy_msg"]}
+            with tr.make(gr.Tab, label="tab.train", id="train", elem_id="tab-train") as train_page:
+                train_tab.build(ctx)
+            with tr.make(gr.Tab, label="tab.runs", id="runs", elem_id="tab-runs") as runs_page:
+                runs_tab.build(ctx)
+            if has_module("evaluate"):
+                from . import evaluate_tab
+                with tr.make(gr.Tab, label="tab.evaluate", id="evaluate", elem_id="tab-evaluate"):
+                    evaluate_tab.build(ctx)
+            if has_module("export"):
+                from . import export_tab
+                with tr.make(gr.Tab, label="tab.export", id="export", elem_id="tab-export"):
+                    export_tab.build(ctx)
+        for wire in ctx.later:   # events that read or write the whole form, now that it is complete
+            wire()
+        _wire_page(demo, ctx, lang, data_page, train_page, runs_page)
+    demo.workbench = ctx   # the app's form, translator and handlers, for tests (read-only use)
+    return demo
+
+
+def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) -> None:
+    """Page-level events: language switch, re-attaching on load, refreshing tabs when they are opened."""
+    session, tr, timer = ctx.parts["session"], ctx.tr, ctx.parts["timer"]
+    describe_fn, describe_in, describe_out = ctx.parts["model_describe"]
+    check_fn, check_in, check_out = ctx.parts["data_check"]
+    show_config, config_in, config_out = ctx.parts["show_config"]
+    list_runs, list_in, list_out = ctx.parts["runs_list"]
+
+    def on_lang(value, session_state):
+        new = {**session_state, "lang": value, "drawn": -1}
+        return [new, *tr.updates(value)]
+
+    lang.change(on_lang, [lang, session], [session, *tr.components], show_progress="hidden") \
+        .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
+        .then(lambda s: gr.Timer(active=bool(s.get("run_id"))), session, timer, show_progress="hidden")
+
+    def on_load(session_state, request: gr.Request):
+        """Attach to the job this process is running (a reloaded page or a second browser sees it)."""
+        from .. import trainer
+        active = trainer.manager.active()
+        new = dict(session_state)
+        if active:
+            new.update(run_id=active[0], drawn=-1)
+        accept = (request.headers.get("accept-language", "") if request else "").lower()
+        lang_value = "zh" if accept.startswith("zh") else new["lang"]
+        return new, gr.Timer(active=bool(active)), lang_value
+
+    demo.load(on_load, session, [session, timer, lang], show_progress="hidden") \
+        .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
+        .then(check_fn, check_in, check_out, show_progress="hidden")
+    train_page.select(show_config, config_in, config_out, show_progress="hidden")
+    runs_page.select(list_runs, list_in, list_out, show_progress="hidden")

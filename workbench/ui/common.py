@@ -1,0 +1,123 @@
+"""What the tabs share: the per-app context, error messages routed to the field at fault, formatting helpers and
+the status badge. Nothing here holds a page's state (that lives in gr.State) or a run's state (the JobManager)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import gradio as gr
+
+from ..errors import ConfigError, DataError, ModelError, WorkbenchError
+from . import i18n
+from .form import Form
+
+
+@dataclass
+class AppContext:
+    """Built once per app by build_app: folders, the form, the translator, shared components by name."""
+    runs_dir: Path
+    uploads_dir: Path
+    data_roots: list[Path]          # folders whose files the UI may read as data (uploads, built-in sets, extras)
+    form: Form
+    tr: i18n.Translator
+    cache: object | None = None     # evaluate.ModelCache when the evaluate module exists
+    parts: dict = field(default_factory=dict)   # components shared between tabs, by name
+    later: list = field(default_factory=list)   # event wiring that needs the whole form (run after all tabs)
+
+
+def new_session() -> dict:
+    """The per-page state (a gr.State value): the run this page watches and what it has drawn of it."""
+    return {"run_id": None, "lang": "en", "drawn": -1}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# errors: each message goes next to the widget it is about
+SLOTS = ("model", "data.train", "data.validation", "data.test", "data.columns", "data", "task", "strategy",
+         "train", "general")
+_FIELD_RE = re.compile(r"\b((?:model|data|task|strategy|train|output)\.[A-Za-z_]+(?:\.[A-Za-z_]+)?)")
+_COLUMNS = ("data.text_column", "data.label_column", "data.text_pair_column")
+
+
+def slot_of(err: Exception) -> str:
+    """Which message slot an engine error belongs to: from ConfigError.field, else from the message text."""
+    where = getattr(err, "field", "") or ""
+    if not where:
+        m = _FIELD_RE.search(str(err))
+        where = m.group(1) if m else ""
+    if not where and isinstance(err, ModelError):
+        return "model"
+    if not where and isinstance(err, DataError):
+        return "data.train"
+    where = re.sub(r"\[\d+\]", "", where)
+    if where.startswith(_COLUMNS) or (isinstance(err, DataError) and "column" in str(err) and not where):
+        return "data.columns"
+    for slot in ("data.train", "data.validation", "data.test"):
+        if where == slot:
+            return slot
+    head = where.split(".")[0]
+    if head in ("model", "data", "task", "strategy", "train"):
+        return head
+    return "general"
+
+
+def message_html(text: str, kind: str = "error") -> str:
+    """An inline message (error / ok / info) as a small styled line."""
+    return f'<div class="wb-msg wb-msg-{kind}">{html.escape(text)}</div>' if text else ""
+
+
+def error_text(err: Exception, lang: str) -> str:
+    """A readable message for any exception (engine errors as they are; anything else without a traceback)."""
+    if isinstance(err, WorkbenchError):
+        return str(err)
+    return i18n.t("err.internal", lang, error=f"{type(err).__name__}: {err}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# formatting
+def fmt_duration(seconds) -> str:
+    """12 -> '0:12', 3725 -> '1:02:05'."""
+    if seconds is None:
+        return "–"
+    s = int(round(float(seconds)))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def fmt_count(n) -> str:
+    """22713216 -> '22.7 M'."""
+    if n is None:
+        return "–"
+    n = float(n)
+    for unit, div in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(n) >= div:
+            return f"{n / div:.1f} {unit}"
+    return f"{int(n)}"
+
+
+def fmt_value(v) -> str:
+    """Metric values: 4 significant decimals for floats, as-is otherwise."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, float):
+        return f"{v:.4f}" if abs(v) < 1e5 else f"{v:.4g}"
+    return str(v)
+
+
+STATUS_KIND = {"queued": "muted", "running": "info", "completed": "ok", "stopped": "warn", "cancelled": "muted",
+               "failed": "error", "interrupted": "warn"}
+
+
+def badge(status: str, lang: str, extra: str = "") -> str:
+    """A coloured status pill: 'running', 'queued · position 2', ..."""
+    label = i18n.t(f"status.{status}", lang) if f"status.{status}" in i18n.STRINGS else status
+    text = f"{label} · {extra}" if extra else label
+    return f'<span class="wb-badge wb-badge-{STATUS_KIND.get(status, "muted")}">{html.escape(text)}</span>'
+
+
+def warn(err: Exception, lang: str) -> None:
+    """A toast for the message (in addition to the inline one)."""
+    gr.Warning(error_text(err, lang))

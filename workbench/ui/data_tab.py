@@ -1,0 +1,235 @@
+"""Data tab: the task, the data source (built-in set, uploaded file, hub id), a preview of the first rows with the
+label counts, column mapping filled from the real columns, and validation messages next to the field at fault."""
+
+from __future__ import annotations
+
+import collections
+import html
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from .. import data as wb_data
+from ..config import RunConfig
+from ..data import BUILTIN
+from ..errors import WorkbenchError
+from ..options import describe
+from ..tasks import TASKS
+from . import i18n, plots
+from .common import AppContext, error_text, message_html, slot_of
+from .uploads import ACCEPTED, store_upload
+
+COLUMN_FIELDS = ("text_column", "label_column", "text_pair_column")
+PREVIEW_ROWS = 10
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# source pickers: one composite form entry per split (mode + built-in name + stored file + hub id)
+def source_value(mode: str, builtin: str, file: str, hub: str) -> str | None:
+    value = {"builtin": f"builtin:{builtin}" if builtin else "", "upload": file, "hub": hub}.get(mode, "")
+    return (value or "").strip() or None
+
+
+def source_fields(value: str | None, default_builtin: str) -> list:
+    """Inverse of source_value: [mode, builtin, file, hub]."""
+    if not value:
+        return ["none", default_builtin, "", ""]
+    if value.startswith("builtin:"):
+        return ["builtin", value.split(":", 1)[1], "", ""]
+    path = Path(value).expanduser()
+    is_file = path.suffix.lower() in ACCEPTED or value.startswith((".", "/", "~")) or path.exists()
+    return ["upload", default_builtin, value, ""] if is_file else ["hub", default_builtin, "", value]
+
+
+def _builtin_choices(lang: str) -> list[tuple[str, str]]:
+    return [(f"{name} · {entry[2]} ({entry[3]})", name) for name, entry in BUILTIN.items()]
+
+
+def source_picker(ctx: AppContext, split: str, modes: tuple[str, ...]):
+    """Widgets choosing where one split's data comes from; registers the form entry data.<split>."""
+    tr = ctx.tr
+    mode0, builtin0, file0, hub0 = source_fields(getattr(ctx.form.initial.data, split), "sentiment")
+    mode = tr.make(gr.Radio, label=f"data.{split}_source", value=mode0, elem_id=f"data-{split}-mode",
+                   choices=lambda lang: [(i18n.t(f"data.mode.{m}", lang), m) for m in modes])
+    builtin = tr.make(gr.Dropdown, label="data.builtin", choices=_builtin_choices, value=builtin0,
+                      visible=mode0 == "builtin", elem_id=f"data-{split}-builtin")
+    upload = tr.make(gr.File, label="data.upload", file_types=ACCEPTED, type="filepath", height=110,
+                     visible=mode0 == "upload", elem_id=f"data-{split}-upload")
+    stored = tr.make(gr.Textbox, label="data.stored", value=file0, interactive=False, visible=mode0 == "upload",
+                     elem_id=f"data-{split}-file")
+    hub = tr.make(gr.Textbox, label="data.hub", info="data.hub_info", value=hub0, visible=mode0 == "hub",
+                  placeholder="imdb", elem_id=f"data-{split}-hub")
+    ctx.form.add(f"data.{split}", [mode, builtin, stored, hub], source_value,
+                 lambda v: source_fields(v, "sentiment"))
+    mode.change(lambda m: [gr.update(visible=m == "builtin"), gr.update(visible=m == "upload"),
+                           gr.update(visible=m == "upload"), gr.update(visible=m == "hub")],
+                mode, [builtin, upload, stored, hub], show_progress="hidden")
+    return {"mode": mode, "builtin": builtin, "upload": upload, "stored": stored, "hub": hub}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# inspecting a source: preview, label counts, validation
+def partial_config(form, values) -> RunConfig:
+    """Task + data sections of the form as a RunConfig (other tabs' fields do not block the data check)."""
+    d = form.to_dict(values)
+    for split in ("train", "validation", "test"):
+        if d["data"].get(split) and form.check_path:
+            form.check_path(d["data"][split], f"data.{split}")
+    return RunConfig.from_dict({"task": d["task"], "data": d["data"], "output": d["output"]})
+
+
+def guess_column(columns: list[str], current: str | None, preferred: tuple[str, ...], fallback: int | None):
+    if current in columns:
+        return current
+    for p in preferred:
+        if p in columns:
+            return p
+    return columns[fallback] if fallback is not None and columns else current
+
+
+def inspect(cfg: RunConfig) -> dict:
+    """Read the training source: columns, first rows, label counts; then load all splits as a run would
+    (raises DataError/ConfigError naming the problem)."""
+    task = TASKS.get(cfg.task.name)(cfg.task.options, cfg.data, cfg.model)
+    ds = wb_data.read_source(cfg.data.train, task, cfg.data, "train")
+    train = ds["train"] if hasattr(ds, "keys") and "train" in ds else (ds if not hasattr(ds, "keys") else
+                                                                          next(iter(ds.values())))
+    head = train.select(range(min(PREVIEW_ROWS, len(train))))
+    frame = pd.DataFrame({c: [_cell(v) for v in wb_data.column(head, c)] for c in head.column_names})
+    counts = {}
+    if cfg.data.label_column in train.column_names:
+        values = wb_data.column(train, cfg.data.label_column)
+        if all(isinstance(v, (str, int, bool)) for v in values[:1000]):
+            counts = dict(collections.Counter(map(str, values)).most_common(30))
+    return {"columns": train.column_names, "rows": len(train), "frame": frame, "counts": counts}
+
+
+def _cell(v) -> str:
+    text = v if isinstance(v, str) else str(v)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def build(ctx: AppContext) -> dict:
+    tr, form = ctx.tr, ctx.form
+    session = ctx.parts["session"]
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=360):
+            tr.make(gr.Markdown, text="data.intro", elem_classes="wb-intro")
+            task_names = [name for name, _ in TASKS.items()]
+            task0 = form.initial.task.name
+            task = tr.make(gr.Dropdown, label="data.task", value=task0, elem_id="data-task",
+                           choices=lambda lang: [(f"{n} · {TASKS.get(n).summary}", n) for n in task_names])
+            form.add("task", [task], lambda v: v, lambda v: [v])
+            task_groups = {}
+            for name, cls in TASKS.items():
+                knobs = describe(cls.Options)
+                with gr.Group(visible=name == task0 and bool(knobs)) as group:
+                    for info in knobs:
+                        form.knob(f"task:{name}.{info.name}", info)
+                task_groups[name] = (group, bool(knobs))
+            task_msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-task")
+
+            train_src = source_picker(ctx, "train", ("builtin", "upload", "hub"))
+            train_msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-data-train")
+            with gr.Row():
+                cols = {f: form.knob(f"data.{f}", form_info("data", f), choices=[]) for f in COLUMN_FIELDS[:2]}
+            cols_msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-data-columns")
+            form.section("data", skip=("train", "validation", "test") + COLUMN_FIELDS, advanced=False, columns=2)
+            with tr.make(gr.Accordion, label="data.more_splits", open=False):
+                val_src = source_picker(ctx, "validation", ("none", "upload", "hub"))
+                val_msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-data-validation")
+                test_src = source_picker(ctx, "test", ("none", "upload", "hub"))
+                test_msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-data-test")
+            with tr.make(gr.Accordion, label="common.advanced", open=False):
+                cols["text_pair_column"] = form.knob("data.text_pair_column", form_info("data", "text_pair_column"),
+                                                     choices=[])
+                form.section("data", skip=("train", "validation", "test") + COLUMN_FIELDS, advanced=True)
+            data_msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-data")
+            check = tr.make(gr.Button, text="data.check", variant="secondary", elem_id="data-check")
+        with gr.Column(scale=3, min_width=400):
+            summary = gr.HTML(elem_id="data-summary")
+            preview = tr.make(gr.Dataframe, label="data.preview", interactive=False, wrap=True, max_height=420,
+                              elem_id="data-preview")
+            counts = gr.Plot(show_label=False, elem_id="data-counts")
+
+    msgs = {"task": task_msg, "data.train": train_msg, "data.columns": cols_msg, "data.validation": val_msg,
+            "data.test": test_msg, "data": data_msg}
+    col_widgets = [cols[f] for f in COLUMN_FIELDS]
+
+    def run_check(session_state, *values):
+        """Preview + validation for the current task and data fields; messages go next to their field."""
+        lang = session_state["lang"]
+        out_msgs = {k: "" for k in msgs}
+        col_updates = [gr.update() for _ in COLUMN_FIELDS]
+        try:
+            cfg = partial_config(form, values)
+            info = inspect(cfg)
+        except Exception as e:   # WorkbenchError: a message for the user; anything else: shown, not raised
+            slot = slot_of(e) if isinstance(e, WorkbenchError) else "data.train"
+            out_msgs[slot if slot in msgs else "data"] = message_html(error_text(e, lang))
+            return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
+        columns = info["columns"]
+        guesses = {"text_column": guess_column(columns, cfg.data.text_column, ("text", "sentence", "content",
+                                                                             "review", "question"), 0),
+                   "label_column": guess_column(columns, cfg.data.label_column, ("label", "labels", "tags",
+                                                                               "category"), -1),
+                   "text_pair_column": cfg.data.text_pair_column if cfg.data.text_pair_column in columns else ""}
+        col_updates = [gr.update(choices=([("—", "")] if f == "text_pair_column" else []) + [(c, c) for c in columns],
+                                 value=guesses[f]) for f in COLUMN_FIELDS]
+        changed = any(guesses[f] != getattr(cfg.data, f) for f in COLUMN_FIELDS[:2])
+        try:   # the full check as a run would do it (with the guessed columns)
+            full = RunConfig.from_dict({**cfg.to_dict(), "data": {**cfg.to_dict()["data"],
+                                        **{f: guesses[f] or None for f in COLUMN_FIELDS}}})
+            task_obj = TASKS.get(full.task.name)(full.task.options, full.data, full.model)
+            splits = wb_data.load(full.data, task_obj, full.train.seed)
+            sizes = " · ".join(f"{k} {len(v):,}" for k, v in splits.items())
+            ok = i18n.t("data.ok", lang, sizes=sizes) + (" " + i18n.t("data.columns_guessed", lang) if changed else "")
+            out_msgs["data.train"] = message_html(ok, "ok")
+        except Exception as e:
+            slot = slot_of(e) if isinstance(e, WorkbenchError) else "data.train"
+            out_msgs[slot if slot in msgs else "data"] = message_html(error_text(e, lang))
+        head = i18n.t("data.summary", lang, rows=f"{info['rows']:,}", columns=", ".join(columns))
+        return [*out_msgs.values(), f'<div class="wb-summary">{html.escape(head)}</div>', info["frame"],
+                plots.counts_figure(info["counts"], lang), *col_updates]
+
+    def on_upload(path, session_state):
+        if not path:
+            return gr.update(), ""
+        try:
+            return str(store_upload(path, ctx.uploads_dir)), ""
+        except WorkbenchError as e:
+            return gr.update(), message_html(error_text(e, session_state["lang"]))
+
+    def on_builtin(name):
+        """A built-in set suits one task: choose it when that task exists."""
+        suits = BUILTIN.get(name, (None,) * 4)[3]
+        return gr.update(value=suits) if suits in TASKS.names() else gr.update()
+
+    task.change(lambda n: [gr.update(visible=n == name and has) for name, (_, has) in task_groups.items()],
+                task, [g for g, _ in task_groups.values()], show_progress="hidden")
+
+    def wire():   # after every tab is built: the check reads the whole form
+        check_io = ([session, *form.inputs], [*msgs.values(), summary, preview, counts, *col_widgets])
+        for split, src, msg in (("train", train_src, train_msg), ("validation", val_src, val_msg),
+                                ("test", test_src, test_msg)):
+            ev = src["upload"].upload(on_upload, [src["upload"], session], [src["stored"], msg],
+                                      show_progress="hidden")
+            if split == "train":
+                ev.then(run_check, *check_io, show_progress="minimal")
+        for trigger in (train_src["hub"].submit, task.input, check.click, cols["text_column"].input,
+                        cols["label_column"].input):
+            trigger(run_check, *check_io, show_progress="minimal")
+        train_src["builtin"].input(on_builtin, train_src["builtin"], task, show_progress="hidden") \
+            .then(run_check, *check_io, show_progress="minimal")
+        ctx.parts["data_check"] = (run_check, *check_io)
+
+    ctx.later.append(wire)
+    ctx.parts.update(data_msgs=msgs, task=task)
+    return {"task": task}
+
+
+def form_info(section: str, name: str):
+    from .form import SECTION_CLASSES
+    return next(i for i in describe(SECTION_CLASSES[section]) if i.name == name)

@@ -1,0 +1,96 @@
+"""Export tab: a finished run exported as merged weights, int8, 4/8-bit, ONNX or pruned, checked against the run
+(metrics, size, speed, output difference), with its model card. Present only when workbench.export exists."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from .. import store
+from ..errors import WorkbenchError
+from . import i18n
+from .common import AppContext, error_text, fmt_value, message_html
+
+
+def finished_runs(runs_dir: Path) -> list[str]:
+    try:
+        rows = store.Registry(runs_dir).list()
+    except Exception:
+        return []
+    return [r["id"] for r in rows if (Path(runs_dir) / r["id"] / "model" / "workbench.json").is_file()]
+
+
+def report_frame(report: dict) -> pd.DataFrame:
+    """The export against its run: metric, size, latency, memory, output difference."""
+    main = report.get("main_metric")
+    rows = [(f"{main} (export / run)", f"{fmt_value(report['metrics'].get(main))} / "
+             f"{fmt_value(report['reference_metrics'].get(main))}"),
+            ("metric change", fmt_value(report.get("metric_delta"))),
+            ("size MB (export / run)", _mb(report.get("size_bytes")) + " / " + _mb(report.get("reference_size_bytes"))),
+            ("size ratio", fmt_value(report.get("size_ratio"))),
+            ("latency ms/example (export / run)", f"{fmt_value(report.get('latency_ms_per_example'))} / "
+             f"{fmt_value(report.get('reference_latency_ms_per_example'))}"),
+            ("speed-up", fmt_value(report.get("speedup"))),
+            ("max |output difference|", fmt_value(report.get("max_abs_diff")))]
+    ret = (report.get("retention") or {}).get("retention")
+    if ret is not None:
+        rows.append(("retention", fmt_value(ret)))
+    return pd.DataFrame(rows, columns=["", "value"])
+
+
+def _mb(n) -> str:
+    return f"{n / 2**20:.1f}" if isinstance(n, (int, float)) else "–"
+
+
+def build(ctx: AppContext) -> dict:
+    from ..export import FORMATS, export
+    tr = ctx.tr
+    session = ctx.parts["session"]
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=340):
+            tr.make(gr.Markdown, text="export.intro", elem_classes="wb-intro")
+            run = tr.make(gr.Dropdown, label="export.run", choices=finished_runs(ctx.runs_dir), value=None,
+                          elem_id="export-run")
+            fmt = tr.make(gr.Radio, label="export.format", choices=list(FORMATS), value="merged",
+                          elem_id="export-format")
+            about = gr.HTML(message_html(FORMATS["merged"], "info"), elem_id="export-about")
+            with gr.Row():
+                limit = tr.make(gr.Number, label="eval.limit", value=200, precision=0, minimum=1)
+                memory = tr.make(gr.Checkbox, label="eval.memory", value=False)
+            go = tr.make(gr.Button, text="export.go", variant="primary", elem_id="export-go")
+            msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-export")
+        with gr.Column(scale=3, min_width=420):
+            where = gr.HTML(elem_id="export-where")
+            table = gr.Dataframe(interactive=False, wrap=True, elem_id="export-table")
+            files = tr.make(gr.File, label="export.files", file_count="multiple", interactive=False,
+                            elem_id="export-files")
+            card = gr.Markdown(elem_id="export-card", max_height=520)
+
+    fmt.change(lambda f: message_html(FORMATS.get(f, ""), "info"), fmt, about, show_progress="hidden")
+    run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden")
+
+    def on_export(run_id, fmt_name, n, mem, session_state, progress=gr.Progress()):
+        lang = session_state["lang"]
+        try:
+            if not run_id:
+                raise WorkbenchError(i18n.t("export.pick", lang))
+            folder = export(run_id, fmt_name, runs_dir=ctx.runs_dir, max_examples=int(n) if n else None,
+                            memory=bool(mem), cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
+        except Exception as e:   # engine messages (and anything unexpected) show in the page
+            return message_html(error_text(e, lang)), "", None, None, ""
+        report = json.loads((folder / "report.json").read_text())
+        readme = folder / "README.md"
+        # copies in a temporary folder: gradio serves them without opening the runs folder to the browser
+        out = Path(tempfile.mkdtemp(prefix="wb-export-"))
+        handed = [shutil.copy(p, out / p.name) for p in (folder / "report.json", readme) if p.is_file()]
+        where_html = message_html(i18n.t("export.done", lang, folder=str(folder)), "ok")
+        return ("", where_html, report_frame(report), [str(p) for p in handed],
+                readme.read_text(encoding="utf-8") if readme.is_file() else "")
+
+    go.click(on_export, [run, fmt, limit, memory, session], [msg, where, table, files, card], concurrency_limit=1)
+    return {"run": run}

@@ -1,0 +1,111 @@
+"""Model tab: the catalogue, a local folder, a finished run or a hub id, with the model's facts (parameters,
+layers, hidden size, vocabulary) and what the choice means."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import gradio as gr
+
+from .. import models, store
+from . import i18n
+from .common import AppContext, error_text, fmt_count, message_html
+
+MODES = ("catalogue", "folder", "run", "hub")
+
+
+def run_choices(runs_dir: Path) -> list[str]:
+    """Runs with a saved model, newest first."""
+    try:
+        rows = store.Registry(runs_dir).list()
+    except Exception:   # an unreadable registry must not break the page
+        return []
+    return [r["id"] for r in rows if (Path(runs_dir) / r["id"] / "model" / "config.json").is_file()]
+
+
+def name_of(mode: str, catalogue: str, folder: str, run: str, hub: str) -> str:
+    return {"catalogue": catalogue, "folder": folder, "run": run, "hub": hub}.get(mode, catalogue) or ""
+
+
+def fields_of(name: str, runs_dir: Path) -> list:
+    """Inverse of name_of: [mode, catalogue, folder, run, hub] for a model name."""
+    name = name or "minilm"
+    default = models.CATALOGUE[0].key
+    if models.preset(name):
+        return ["catalogue", name, "", None, ""]
+    if (Path(runs_dir) / name / "model").is_dir():
+        return ["run", default, "", name, ""]
+    if name.startswith(("/", ".", "~")) or Path(name).expanduser().exists():
+        return ["folder", default, name, None, ""]
+    return ["hub", default, "", None, name]
+
+
+def facts_html(info: dict, lang: str) -> str:
+    """The describe() facts as a compact two-column table."""
+    kind = f"model.kind.{info['kind']}"
+    rows = [("model.kind", i18n.t(kind, lang) if kind in i18n.STRINGS else info["kind"]), ("model.family", info["family"]), ("model.type", info["model_type"]),
+            ("model.params", fmt_count(info["parameters"])), ("model.layers", info["layers"]),
+            ("model.hidden", info["hidden_size"]), ("model.vocab", f"{info['vocab_size']:,}")]
+    body = "".join(f"<tr><th>{html.escape(i18n.t(k, lang))}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in rows)
+    return (f'<div class="wb-card"><p class="wb-lead">{html.escape(info["description"])}</p>'
+            f'<table class="wb-facts">{body}</table></div>')
+
+
+def build(ctx: AppContext) -> dict:
+    tr, form = ctx.tr, ctx.form
+    m0, cat0, folder0, run0, hub0 = fields_of(form.initial.model.name, ctx.runs_dir)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=360):
+            tr.make(gr.Markdown, text="model.intro", elem_classes="wb-intro")
+            mode = tr.make(gr.Radio, label="model.source", value=m0, elem_id="model-mode",
+                           choices=lambda lang: [(tr.t(f"model.mode.{m}", lang), m) for m in MODES])
+            catalogue = tr.make(gr.Dropdown, label="model.catalogue", value=cat0, visible=m0 == "catalogue",
+                                elem_id="model-catalogue",
+                                choices=lambda lang: [(f"{p.key} · {tr.t('model.kind.' + p.kind, lang)}", p.key)
+                                                      for p in models.CATALOGUE])
+            folder = tr.make(gr.Textbox, label="model.folder", info="model.folder_info", value=folder0,
+                             visible=m0 == "folder", elem_id="model-folder", placeholder="/path/to/model")
+            run = tr.make(gr.Dropdown, label="model.run", info="model.run_info", choices=run_choices(ctx.runs_dir),
+                          value=run0, visible=m0 == "run", allow_custom_value=True, elem_id="model-run")
+            hub = tr.make(gr.Textbox, label="model.hub", info="model.hub_info", value=hub0, visible=m0 == "hub",
+                          elem_id="model-hub", placeholder="distilbert-base-uncased")
+            msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-model")
+            form.add("model.name", [mode, catalogue, folder, run, hub], name_of,
+                     lambda name: fields_of(name, ctx.runs_dir))
+            form.section("model", skip=("name",), advanced=False)
+            with tr.make(gr.Accordion, label="common.advanced", open=False):
+                form.section("model", skip=("name",), advanced=True)
+        with gr.Column(scale=2, min_width=320):
+            facts = gr.HTML(elem_id="model-facts")
+
+    def show_mode(m):
+        return [gr.update(visible=m == k) for k in ("catalogue", "folder", "run", "hub")]
+
+    def describe(m, cat, fold, rn, hb, session):
+        lang = session["lang"]
+        name = name_of(m, cat, fold, rn, hb).strip()
+        if not name:
+            return "", message_html(tr.t("model.empty", lang), "info")
+        try:
+            info = models.describe(name, ctx.runs_dir)
+        except Exception as e:   # ModelError for a bad folder/offline hub id; show it next to the field
+            return "", message_html(error_text(e, lang))
+        return facts_html(info, lang), ""
+
+    session = ctx.parts["session"]
+    inputs = [mode, catalogue, folder, run, hub, session]
+    mode.change(show_mode, mode, [catalogue, folder, run, hub], show_progress="hidden")
+    for comp, events in ((mode, ("change",)), (catalogue, ("change",)), (run, ("change",)),
+                         (folder, ("submit", "blur")), (hub, ("submit", "blur"))):
+        for ev in events:
+            getattr(comp, ev)(describe, inputs, [facts, msg], show_progress="hidden")
+    ctx.parts.update(model_msg=msg, model_facts=facts, model_describe=(describe, inputs, [facts, msg]),
+                     model_run=run)
+    return {"describe": describe}
+
+
+def refresh_runs(ctx: AppContext):
+    """New choices for the finished-run dropdown (the tab is opened again after a run finished)."""
+    return gr.update(choices=run_choices(ctx.runs_dir))

@@ -1,0 +1,241 @@
+"""Runs tab: the history from the run registry (it survives restarts), filter, delete, overlay the curves of
+several runs against the step or the epoch, a config diff, and resume / continue a run for more epochs."""
+
+from __future__ import annotations
+
+import html
+import time
+
+import gradio as gr
+import pandas as pd
+import yaml
+
+from .. import store, trainer
+from ..errors import WorkbenchError
+from . import i18n, plots
+from .common import AppContext, badge, error_text, fmt_value, message_html
+
+COLUMNS = ("id", "status", "task", "model", "strategy", "metric", "created")
+
+
+def runs_frame(rows: list[dict], lang: str) -> pd.DataFrame:
+    """The registry rows as the table shows them."""
+    out = []
+    for r in rows:
+        key, value = r.get("key_metric"), r.get("key_value")
+        metric = f"{key[5:] if key and key.startswith('eval_') else key} {fmt_value(value)}" \
+            if key and isinstance(value, (int, float)) else ""
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["created"])) if r.get("created") else ""
+        out.append([r["id"], i18n.t(f"status.{r['status']}", lang) if f"status.{r['status']}" in i18n.STRINGS
+                    else r["status"], r.get("task") or "", r.get("model") or "", r.get("strategy") or "", metric,
+                    created])
+    return pd.DataFrame(out, columns=[i18n.t(f"runs.col.{c}", lang) for c in COLUMNS])
+
+
+def flatten_config(cfg: dict) -> dict[str, str]:
+    """config.yaml as {dotted path: value text}: sections' fields, the task and each strategy's knobs."""
+    flat: dict[str, str] = {}
+    task = cfg.get("task", "classification")
+    task = {"name": task} if isinstance(task, str) else dict(task or {})
+    flat["task"] = str(task.pop("name", ""))
+    for k, v in task.items():
+        flat[f"task.{k}"] = _text(v)
+    strategies = cfg.get("strategy") or []
+    strategies = [{"name": s} if isinstance(s, str) else dict(s) for s in strategies]
+    flat["strategy"] = " + ".join(str(s.get("name")) for s in strategies)
+    for s in strategies:
+        name = s.pop("name", "?")
+        for k, v in s.items():
+            flat[f"strategy.{name}.{k}"] = _text(v)
+    for section in ("model", "data", "train", "output"):
+        for k, v in (cfg.get(section) or {}).items():
+            flat[f"{section}.{k}"] = _text(v)
+    return flat
+
+
+def _text(v) -> str:
+    return yaml.safe_dump(v, default_flow_style=True).strip().removesuffix("...").strip() \
+        if isinstance(v, (dict, list)) else str(v)
+
+
+def config_diff(configs: dict[str, dict]) -> pd.DataFrame:
+    """Rows where the selected runs' configs differ: field | run A | run B | ..."""
+    flats = {rid: flatten_config(c) for rid, c in configs.items()}
+    keys = list(dict.fromkeys(k for f in flats.values() for k in f))
+    rows = [[k] + [f.get(k, "–") for f in flats.values()] for k in keys
+            if len({f.get(k, "–") for f in flats.values()}) > 1]
+    return pd.DataFrame(rows, columns=["field"] + list(flats))
+
+
+def read_config(runs_dir, run_id: str) -> dict:
+    path = store.RunPaths(runs_dir / run_id).config
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+def details_html(runs_dir, run_id: str, lang: str) -> str:
+    """Status, error and final metrics of one run."""
+    paths = store.RunPaths(runs_dir / run_id)
+    summary = store.read_json(paths.summary, {}) or {}
+    status = store.live_status(paths, summary)
+    parts = [f'<div class="wb-status">{badge(status, lang)} <code>{html.escape(run_id)}</code></div>']
+    if summary.get("error"):
+        parts.append(message_html(summary["error"]))
+    metrics = {k: v for k, v in (summary.get("metrics") or {}).items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if metrics:
+        cells = "".join(f"<div class='wb-metric'><span>{html.escape(k)}</span><b>{fmt_value(v)}</b></div>"
+                        for k, v in metrics.items())
+        parts.append(f'<div class="wb-metrics">{cells}</div>')
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def build(ctx: AppContext) -> dict:
+    tr = ctx.tr
+    session = ctx.parts["session"]
+    registry = store.Registry(ctx.runs_dir)
+    with gr.Row():
+        query = tr.make(gr.Textbox, label="runs.filter", placeholder="runs.filter_hint", scale=3, elem_id="runs-filter")
+        status_filter = tr.make(gr.Dropdown, label="runs.status", value="", scale=1, elem_id="runs-status",
+                                choices=lambda lang: [(i18n.t("runs.all", lang), "")] +
+                                [(i18n.t(f"status.{s}", lang), s) for s in store.STATUSES])
+        refresh = tr.make(gr.Button, text="runs.refresh", scale=0, min_width=120, elem_id="runs-refresh")
+    table = gr.Dataframe(interactive=False, wrap=True, max_height=320, elem_id="runs-table")
+    selected = tr.make(gr.Dropdown, label="runs.selected", info="runs.selected_info", choices=[], value=[],
+                       multiselect=True, elem_id="runs-selected")
+    with gr.Row():
+        watch = tr.make(gr.Button, text="runs.watch", size="sm", elem_id="runs-watch")
+        resume = tr.make(gr.Button, text="runs.resume", size="sm", elem_id="runs-resume")
+        epochs = tr.make(gr.Number, label="runs.epochs", value=None, minimum=0, scale=0, min_width=150,
+                         elem_id="runs-epochs")
+        extend = tr.make(gr.Button, text="runs.continue", size="sm", elem_id="runs-continue")
+        delete = tr.make(gr.Button, text="runs.delete", size="sm", variant="stop", elem_id="runs-delete")
+    with gr.Row(visible=False, elem_classes="wb-confirm") as confirm_row:
+        confirm_text = gr.HTML()
+        confirm = tr.make(gr.Button, text="runs.confirm_delete", variant="stop", size="sm", elem_id="runs-confirm")
+        cancel = tr.make(gr.Button, text="runs.cancel", size="sm")
+    msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-runs")
+    with gr.Tabs():
+        with tr.make(gr.Tab, label="runs.curves"):
+            with gr.Row():
+                metric = tr.make(gr.Dropdown, label="runs.metric", choices=["loss"], value="loss", scale=2,
+                                 elem_id="runs-metric")
+                x_axis = tr.make(gr.Radio, label="runs.x", value="step", scale=1, elem_id="runs-x",
+                                 choices=lambda lang: [(i18n.t("plot.step", lang), "step"),
+                                                       (i18n.t("plot.epoch", lang), "epoch")])
+            overlay = gr.Plot(show_label=False, elem_id="runs-overlay")
+        with tr.make(gr.Tab, label="runs.diff"):
+            diff = gr.Dataframe(interactive=False, wrap=True, elem_id="runs-diff")
+        with tr.make(gr.Tab, label="runs.details"):
+            details = gr.HTML(elem_id="runs-details")
+
+    def list_runs(q, st, session_state, chosen):
+        lang = session_state["lang"]
+        rows = registry.list(status=st or None, text=q or None)
+        ids = [r["id"] for r in registry.list()]
+        return runs_frame(rows, lang), gr.update(choices=ids, value=[c for c in (chosen or []) if c in ids])
+
+    list_io = ([query, status_filter, session, selected], [table, selected])
+    for trigger in (refresh.click, query.submit, status_filter.change):
+        trigger(list_runs, *list_io, show_progress="hidden")
+
+    def on_row(evt: gr.SelectData, chosen):
+        run_id = (evt.row_value or [None])[0]
+        chosen = list(chosen or [])
+        if run_id:
+            chosen = [c for c in chosen if c != run_id] if run_id in chosen else chosen + [run_id]
+        return chosen
+
+    table.select(on_row, selected, selected, show_progress="hidden")
+
+    def on_selected(chosen, m, x, session_state):
+        lang = session_state["lang"]
+        chosen = list(chosen or [])
+        runs = [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in chosen]
+        names = list(dict.fromkeys(n for _, ev in runs for n in plots.metric_names(ev))) or ["loss"]
+        m = m if m in names else names[0]
+        cfgs = {rid: read_config(ctx.runs_dir, rid) for rid in chosen}
+        diff_frame = config_diff(cfgs) if len(chosen) > 1 else pd.DataFrame(columns=["field"])
+        info = details_html(ctx.runs_dir, chosen[-1], lang) if chosen else ""
+        more = None
+        if len(chosen) == 1:
+            epochs_done = (store.read_json(store.RunPaths(ctx.runs_dir / chosen[0]).summary, {}) or {}) \
+                .get("metrics", {}).get("epochs")
+            base = epochs_done or (cfgs[chosen[0]].get("train") or {}).get("epochs") or 0
+            more = int(float(base)) + 1
+        return (gr.update(choices=names, value=m), plots.overlay_figure(runs, m, x, lang), diff_frame, info,
+                gr.update(value=more))
+
+    sel_io = ([selected, metric, x_axis, session], [metric, overlay, diff, details, epochs])
+    selected.change(on_selected, *sel_io, show_progress="hidden")
+    for comp in (metric, x_axis):
+        comp.change(lambda c, m, x, s: plots.overlay_figure(
+            [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in (c or [])], m, x, s["lang"]),
+            [selected, metric, x_axis, session], overlay, show_progress="hidden")
+
+    # ---- actions ----------------------------------------------------------------------------------------------
+    tabs, timer = ctx.parts["tabs"], ctx.parts["timer"]
+
+    def one(chosen, lang) -> str:
+        if not chosen or len(chosen) != 1:
+            raise WorkbenchError(i18n.t("runs.pick_one", lang))
+        return chosen[0]
+
+    def go_watch(run_id, session_state):
+        return ({**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True), gr.Tabs(selected="train"), "")
+
+    def on_watch(chosen, session_state):
+        try:
+            return go_watch(one(chosen, session_state["lang"]), session_state)
+        except WorkbenchError as e:
+            return session_state, gr.update(), gr.update(), message_html(error_text(e, session_state["lang"]))
+
+    def on_resume(chosen, n, session_state, more: bool):
+        lang = session_state["lang"]
+        try:
+            run_id = one(chosen, lang)
+            overrides = []
+            if more:
+                if not n or n <= 0:
+                    raise WorkbenchError(i18n.t("runs.need_epochs", lang))
+                overrides = [f"train.epochs={float(n)}", "train.max_steps=null"]
+            trainer.manager.resume(run_id, ctx.runs_dir, overrides=overrides)
+            return go_watch(run_id, session_state)
+        except WorkbenchError as e:
+            gr.Warning(error_text(e, lang))
+            return session_state, gr.update(), gr.update(), message_html(error_text(e, lang))
+
+    action_out = [session, timer, tabs, msg]
+    watch.click(on_watch, [selected, session], action_out, show_progress="hidden")
+    resume.click(lambda c, n, s: on_resume(c, n, s, False), [selected, epochs, session], action_out,
+                 show_progress="hidden")
+    extend.click(lambda c, n, s: on_resume(c, n, s, True), [selected, epochs, session], action_out,
+                 show_progress="hidden")
+
+    def ask_delete(chosen, session_state):
+        lang = session_state["lang"]
+        if not chosen:
+            return gr.update(visible=False), "", message_html(i18n.t("runs.pick_some", lang))
+        return gr.update(visible=True), message_html(i18n.t("runs.confirm_text", lang, n=len(chosen),
+                                                            ids=", ".join(chosen)), "warn"), ""
+
+    def do_delete(chosen, session_state):
+        lang = session_state["lang"]
+        errors = []
+        for rid in chosen or []:
+            try:
+                registry.delete(rid)
+            except WorkbenchError as e:
+                errors.append(error_text(e, lang))
+        return gr.update(visible=False), message_html("; ".join(errors)) if errors else \
+            message_html(i18n.t("runs.deleted", lang, n=len(chosen or [])), "ok")
+
+    delete.click(ask_delete, [selected, session], [confirm_row, confirm_text, msg], show_progress="hidden")
+    cancel.click(lambda: gr.update(visible=False), None, confirm_row, show_progress="hidden")
+    confirm.click(do_delete, [selected, session], [confirm_row, msg], show_progress="hidden") \
+        .then(list_runs, *list_io, show_progress="hidden")
+    ctx.parts.update(runs_list=(list_runs, *list_io))
+    return {"table": table}

@@ -1,0 +1,288 @@
+"""Train tab: the training knobs, Start / Stop / Stop-and-save, and the live view of one run (status, progress,
+loss curves with each term on its own panel, learning rate, evaluation metrics, log), plus the run's YAML and
+the equivalent command. The page asks the JobManager and the run folder for everything it shows (polled by a
+gr.Timer), so a reloaded page or a second browser sees the same run."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import gradio as gr
+
+from .. import store, trainer
+from ..config import RunConfig
+from ..errors import WorkbenchError
+from . import i18n, plots
+from .common import AppContext, badge, error_text, fmt_duration, fmt_value, message_html, slot_of
+
+PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
+POLL_S = 1.0
+_LOG_HEAD = re.compile(r"^\d\d:\d\d:\d\d (\w+): ")
+TAB_OF_SLOT = {"model": "tab.model", "task": "tab.data", "data": "tab.data", "strategy": "tab.strategy",
+               "train": "tab.train", "general": "tab.train"}
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESETS.glob("*.yaml"))
+
+
+def log_lines(text: str, limit: int = 200) -> str:
+    """The run's log.txt without debug entries (tracebacks stay in the file, not in the page)."""
+    entries: list[list[str]] = []
+    for line in text.splitlines():
+        m = _LOG_HEAD.match(line)
+        if m or not entries:
+            entries.append([m.group(1) if m else "info", line])
+        else:
+            entries[-1].append(line)
+    shown = ["\n".join(e[1:]) for e in entries if e[0] != "debug"]
+    return "\n".join(shown[-limit:])
+
+
+def progress_html(start: dict | None, step: dict | None, status: str, lang: str) -> str:
+    """Bar + 'step 12 / 100 · 12% · elapsed 0:05 · ETA 0:36 · 123 samples/s · epoch 0.4'."""
+    if step is None:
+        total = (start or {}).get("total_steps")
+        text = i18n.t("train.preparing", lang) if status == "running" else ""
+        pct, parts = 0.0, [text] + ([i18n.t("train.steps_total", lang, total=total)] if total else [])
+    else:
+        pct = 100.0 * step["step"] / max(1, step["total_steps"])
+        parts = [i18n.t("train.step_of", lang, step=step["step"], total=step["total_steps"]), f"{pct:.0f}%",
+                 i18n.t("train.elapsed", lang, t=fmt_duration(step["elapsed_s"])),
+                 i18n.t("train.eta", lang, t=fmt_duration(step["eta_s"]) if status == "running" else "–"),
+                 i18n.t("train.rate", lang, rate=f"{step['samples_per_s']:,.1f}"),
+                 i18n.t("train.epoch", lang, epoch=f"{step['epoch']:.2f}")]
+    text = " · ".join(p for p in parts if p)
+    return (f'<div class="wb-progress" role="progressbar" aria-valuenow="{pct:.0f}" aria-valuemin="0" '
+            f'aria-valuemax="100"><div class="wb-bar"><div class="wb-fill wb-fill-{status}" '
+            f'style="width:{pct:.1f}%"></div></div><div class="wb-progress-text">{html.escape(text)}</div></div>')
+
+
+def final_html(summary: dict, lang: str) -> str:
+    """Final metrics table, the error of a failed run, and a few sample predictions."""
+    out = []
+    if summary.get("status") == "failed" and summary.get("error"):
+        out.append(message_html(i18n.t("train.failed", lang, error=summary["error"])))
+    metrics = {k: v for k, v in (summary.get("metrics") or {}).items()
+               if k.startswith("eval_") and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if metrics:
+        split = (summary.get("metrics") or {}).get("eval_split", "")
+        cells = "".join(f"<div class='wb-metric'><span>{html.escape(k[5:])}</span><b>{fmt_value(v)}</b></div>"
+                        for k, v in metrics.items())
+        out.append(f'<div class="wb-metrics"><div class="wb-metrics-title">'
+                   f'{html.escape(i18n.t("train.final", lang, split=split))}</div>{cells}</div>')
+    samples = summary.get("samples") or []
+    if samples:
+        rows = "".join(f"<tr><td>{html.escape(str(s.get('input', ''))[:200])}</td>"
+                       f"<td>{html.escape(str(s.get('output', ''))[:300])}</td></tr>" for s in samples)
+        out.append(f'<table class="wb-table"><tr><th>{html.escape(i18n.t("train.sample_input", lang))}</th>'
+                   f'<th>{html.escape(i18n.t("train.sample_output", lang))}</th></tr>{rows}</table>')
+    return "".join(out)
+
+
+def status_html(run_id: str, status: str, snap: dict | None, start: dict | None, lang: str) -> str:
+    extra = ""
+    if snap and snap.get("queue_position"):
+        extra = i18n.t("train.queue_pos", lang, n=snap["queue_position"])
+    elif snap and snap.get("stopping"):
+        extra = i18n.t(f"train.stopping_{snap['stopping']}", lang)
+    facts = ""
+    if start:
+        facts = i18n.t("train.facts", lang, device=start["device"], precision=start["precision"],
+                       trainable=f"{start['trainable_params']:,}", total=f"{start['total_params']:,}",
+                       examples=" · ".join(f"{k} {v:,}" for k, v in start["examples"].items()))
+    return (f'<div class="wb-status">{badge(status, lang, extra)} <code>{html.escape(run_id)}</code>'
+            f'<div class="wb-facts-line">{html.escape(facts)}</div></div>')
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def build(ctx: AppContext) -> dict:
+    tr, form = ctx.tr, ctx.form
+    session = ctx.parts["session"]
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=330, elem_classes="wb-settings"):
+            plan = gr.HTML(elem_id="train-plan")
+            form.section("train", advanced=False, columns=2)
+            form.section("output", skip=("runs_dir",), advanced=False, columns=2)
+            with tr.make(gr.Accordion, label="common.advanced", open=False):
+                form.section("train", advanced=True, columns=2)
+                form.section("output", skip=("runs_dir",), advanced=True, columns=2)
+            msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-train")
+            start = tr.make(gr.Button, text="train.start", variant="primary", elem_id="train-start")
+            with gr.Row():
+                stop = tr.make(gr.Button, text="train.stop", variant="stop", interactive=False, min_width=100,
+                               elem_id="train-stop")
+                save = tr.make(gr.Button, text="train.stop_save", interactive=False, min_width=100,
+                               elem_id="train-stop-save")
+            with tr.make(gr.Accordion, label="train.config", open=False) as cfg_box:
+                yaml_box = tr.make(gr.Code, label="train.yaml", language="yaml", interactive=False, lines=12,
+                                   elem_id="train-yaml")
+                cli_box = tr.make(gr.Code, label="train.cli", language="shell", interactive=False, lines=2,
+                                  elem_id="train-cli", buttons=["copy"])
+                with gr.Row():
+                    preset = tr.make(gr.Dropdown, label="train.preset", choices=preset_names(), value=None, scale=2)
+                    load_preset = tr.make(gr.Button, text="train.load_preset", size="sm")
+                load_yaml = tr.make(gr.UploadButton, label="train.load_yaml", file_types=[".yaml", ".yml"],
+                                    type="filepath", size="sm", elem_id="train-load-yaml")
+        with gr.Column(scale=5, min_width=480):
+            with gr.Row(equal_height=True):
+                status = tr.make(gr.HTML, text=lambda lang: message_html(i18n.t("train.idle", lang), "info"),
+                                 elem_id="train-status")
+                watch = tr.make(gr.Dropdown, label="train.watch", choices=[], value=None, allow_custom_value=True,
+                                scale=0, min_width=260, elem_id="train-watch")
+            progress = gr.HTML(progress_html(None, None, "", tr.lang), elem_id="train-progress")
+            loss_plot = gr.Plot(plots.loss_figure([], tr.lang), show_label=False, elem_id="plot-loss")
+            with gr.Row():
+                lr_plot = gr.Plot(plots.lr_figure([], tr.lang), show_label=False, elem_id="plot-lr")
+                eval_plot = gr.Plot(plots.eval_figure([], tr.lang), show_label=False, elem_id="plot-eval")
+            final = gr.HTML(elem_id="train-final")
+            log = tr.make(gr.Textbox, label="train.log", lines=8, max_lines=8, interactive=False, autoscroll=True,
+                          elem_id="train-log")
+    timer = gr.Timer(POLL_S, active=False)
+    msgs = {**ctx.parts["msgs"], "train": msg, "general": msg}
+    slot_outputs = list(dict.fromkeys(msgs.values()))
+
+    # ---- the form as a config ---------------------------------------------------------------------------------
+    def show_config(session_state, *values):
+        lang = session_state["lang"]
+        try:
+            cfg = form.to_config(values)
+        except WorkbenchError as e:
+            return gr.update(), gr.update(), message_html(error_text(e, lang)), plan_html(None, lang, e)
+        return cfg.to_yaml(), cfg.to_cli(), "", plan_html(cfg, lang)
+
+
+    def load_config(cfg: RunConfig, lang: str):
+        return [*form.values(cfg), *[""] * len(slot_outputs)]
+
+    def on_load_file(path, session_state):
+        lang = session_state["lang"]
+        try:
+            cfg = RunConfig.load(path)
+            return load_config(cfg, lang)
+        except WorkbenchError as e:
+            gr.Warning(error_text(e, lang))
+            return [gr.update()] * len(form.inputs) + [message_html(error_text(e, lang)) if m is msg else ""
+                                                       for m in slot_outputs]
+
+    def on_preset(name, session_state):
+        if not name:
+            return [gr.update()] * (len(form.inputs) + len(slot_outputs))
+        return on_load_file(str(PRESETS / f"{name}.yaml"), session_state)
+
+
+    # ---- start / stop -----------------------------------------------------------------------------------------
+    def on_start(session_state, *values):
+        lang = session_state["lang"]
+        out = {m: "" for m in slot_outputs}
+        try:
+            cfg = form.to_config(values)
+            trainer.preflight(cfg)
+            run_id = trainer.manager.submit(cfg)
+        except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
+            slot = slot_of(e) if isinstance(e, WorkbenchError) else "general"
+            text = error_text(e, lang)
+            out[msgs.get(slot, msg)] = message_html(text)
+            if msgs.get(slot, msg) is not msg:
+                out[msg] = message_html(i18n.t("train.fix", lang, tab=i18n.t(TAB_OF_SLOT.get(slot.split(".")[0],
+                                                                                        "tab.train"), lang),
+                                               error=text))
+            gr.Warning(text)
+            return [session_state, gr.update(), gr.update(), gr.update(), gr.update(), *out.values()]
+        new = {**session_state, "run_id": run_id, "drawn": -1}
+        return [new, gr.Timer(active=True), cfg.to_yaml(), cfg.to_cli(), gr.update(value=run_id), *out.values()]
+
+
+    def on_stop(session_state, mode):
+        lang = session_state["lang"]
+        run_id = session_state.get("run_id")
+        try:
+            if not run_id:
+                raise WorkbenchError(i18n.t("train.nothing", lang))
+            (trainer.manager.stop_and_save if mode == "save" else trainer.manager.cancel)(run_id)
+        except WorkbenchError as e:
+            gr.Warning(error_text(e, lang))
+            return message_html(error_text(e, lang)), gr.Timer(active=True)
+        return "", gr.Timer(active=True)
+
+    stop.click(lambda s: on_stop(s, "cancel"), session, [msg, timer], show_progress="hidden")
+    save.click(lambda s: on_stop(s, "save"), session, [msg, timer], show_progress="hidden")
+
+    # ---- polling ----------------------------------------------------------------------------------------------
+    def poll(session_state):
+        lang = session_state["lang"]
+        run_id = session_state.get("run_id")
+        if not run_id:
+            return [session_state, gr.Timer(active=False)] + [gr.skip()] * 10
+        paths = store.RunPaths(ctx.runs_dir / run_id)
+        snap = trainer.manager.snapshot(run_id)
+        summary = store.read_json(paths.summary, {}) or {}
+        state = snap["state"] if snap else store.live_status(paths, summary)
+        if not paths.root.is_dir():
+            state = "deleted"
+        active = state in store.ACTIVE
+        events = store.read_metrics(paths)
+        start_ev = next((e for e in reversed(events) if e.get("type") == "start"), None)
+        step_ev = next((e for e in reversed(events) if e.get("type") == "step"), None)
+        redraw = len(events) != session_state["drawn"]
+        new = {**session_state, "drawn": len(events)}
+        log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
+        return [new, gr.Timer(active=active),
+                status_html(run_id, state, snap, start_ev, lang),
+                progress_html(start_ev, step_ev, state, lang),
+                plots.loss_figure(events, lang) if redraw else gr.skip(),
+                plots.lr_figure(events, lang) if redraw else gr.skip(),
+                plots.eval_figure(events, lang) if redraw else gr.skip(),
+                final_html(summary, lang) if not active else "",
+                log_lines(log_text),
+                gr.update(interactive=active), gr.update(interactive=state == "running"),
+                gr.update(value=run_id) if session_state["drawn"] == -1 else gr.skip()]
+
+    poll_out = [session, timer, status, progress, loss_plot, lr_plot, eval_plot, final, log, stop, save, watch]
+    timer.tick(poll, session, poll_out, show_progress="hidden", concurrency_limit=None)
+
+    def watch_choices():
+        try:
+            recent = [r["id"] for r in store.Registry(ctx.runs_dir).list()[:20]]
+        except Exception:
+            recent = []
+        return gr.update(choices=list(dict.fromkeys(trainer.manager.active() + recent)))
+
+    def on_watch(run_id, session_state):
+        if not run_id or run_id == session_state.get("run_id"):
+            return session_state, gr.update()
+        return {**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True)
+
+    watch.focus(watch_choices, None, watch, show_progress="hidden")
+    watch.input(on_watch, [watch, session], [session, timer], show_progress="hidden")
+    def wire():   # after every tab is built: these read or write the whole form
+        config_io = ([session, *form.inputs], [yaml_box, cli_box, msg, plan])
+        cfg_box.expand(show_config, *config_io, show_progress="hidden")
+        start.click(on_start, [session, *form.inputs], [session, timer, yaml_box, cli_box, watch, *slot_outputs],
+                    show_progress="hidden", concurrency_limit=1)
+        describe_fn, describe_in, describe_out = ctx.parts["model_describe"]
+        check_fn, check_in, check_out = ctx.parts["data_check"]
+        for ev in (load_yaml.upload(on_load_file, [load_yaml, session], form.inputs + slot_outputs),
+                   load_preset.click(on_preset, [preset, session], form.inputs + slot_outputs)):
+            ev.then(describe_fn, describe_in, describe_out, show_progress="hidden") \
+              .then(check_fn, check_in, check_out, show_progress="hidden") \
+              .then(show_config, *config_io, show_progress="hidden")
+        ctx.parts["show_config"] = (show_config, *config_io)
+
+    ctx.later.append(wire)
+    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_start=on_start, on_stop=on_stop)
+    return {"start": start, "timer": timer}
+
+
+def plan_html(cfg: RunConfig | None, lang: str, err: Exception | None = None) -> str:
+    """One line saying what Start will train: model · data · task · strategies."""
+    if cfg is None:
+        return message_html(i18n.t("train.plan_invalid", lang, error=str(err)))
+    data = cfg.data.train if cfg.data.train.startswith("builtin:") else Path(cfg.data.train).name
+    items = [(i18n.t("plan.model", lang), cfg.model.name), (i18n.t("plan.data", lang), data),
+             (i18n.t("plan.task", lang), cfg.task.name),
+             (i18n.t("plan.strategy", lang), " + ".join(cfg.strategy_names()))]
+    cells = "".join(f"<div><span>{html.escape(k)}</span><b>{html.escape(str(v))}</b></div>" for k, v in items)
+    return f'<div class="wb-plan">{cells}</div>'
