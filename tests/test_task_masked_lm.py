@@ -183,3 +183,19 @@ def test_scratch_bert_tiny_pretrain_then_classify(make_cfg, train, tiny_text, ti
     a, b = load_file(str(pre_paths.model / "model.safetensors")), load_file(str(paths.model / "model.safetensors"))
     key = "bert.embeddings.word_embeddings.weight"
     assert a[key].shape == b[key].shape and (a[key] - b[key]).abs().max() < 0.05
+
+
+def test_new_mlm_head_is_reported(tiny_bert_dir):
+    """MiniLM's checkpoint is a bare encoder: continued pretraining starts its MLM head from scratch, and says so
+    (the trainer logs task warnings); a checkpoint with an MLM head (tiny_bert_dir) reports nothing."""
+    cls = TASKS.get("masked_lm")
+    for name, expect_new in (("minilm", True), (tiny_bert_dir, False)):
+        task = cls(cls.Options(), DataConfig(), ModelConfig(name=name))
+        source = models.resolve(name)
+        tok = models.load_tokenizer(source, task.model_cfg)
+        task.setup(tok)
+        models.load(source, task, task.model_cfg, 32, tok)
+        assert bool(task.warnings) == expect_new
+        if expect_new:
+            assert "masked-LM head is new" in task.warnings[0] and "cls.predictions.transform.dense.weight" in \
+                task.warnings[0]

@@ -71,6 +71,19 @@ class MaskedLM(Task):
                              "choose an encoder such as minilm or bert-tiny")
         self.random_ids = _masking.ordinary_ids(tokenizer)
 
+    def wrap_model(self, model):
+        """Say so when the MLM head is not in the checkpoint (MiniLM's sentence-transformers weights have none):
+        it starts from random weights, so the first steps mostly train the head."""
+        keys = _checkpoint_keys(getattr(model.config, "_name_or_path", "") or "")
+        if keys:
+            prefix = getattr(model, "base_model_prefix", "")
+            head = [n for n, _ in model.named_parameters() if not n.startswith(prefix + ".")]
+            new = [n for n in head if n not in keys]
+            if new:
+                self.warnings.append(f"the masked-LM head is new (not in the checkpoint; randomly initialised): "
+                                     f"{', '.join(new)}")
+        return model
+
     # ---- encoding -----------------------------------------------------------------------------------------
     def encode(self, ds, split: str) -> list[dict]:
         texts = _masking.lines(ds, self.data_cfg.text_column)
@@ -153,3 +166,25 @@ class MaskedLM(Task):
             if len(out) == n:
                 break
         return out
+
+
+def _checkpoint_keys(source: str) -> set[str]:
+    """Tensor names in a model folder's (or a cached hub model's) safetensors files; empty when unknown."""
+    from pathlib import Path
+
+    from safetensors import safe_open
+    if not source:
+        return set()
+    files = sorted(Path(source).glob("*.safetensors")) if Path(source).is_dir() else []
+    if not files:
+        try:
+            from huggingface_hub import try_to_load_from_cache
+            cached = try_to_load_from_cache(source, "model.safetensors")
+            files = [Path(cached)] if isinstance(cached, str) else []
+        except Exception:   # not a hub id: nothing to compare with
+            return set()
+    keys = set()
+    for f in files:
+        with safe_open(str(f), "pt") as st:
+            keys |= set(st.keys())
+    return keys
