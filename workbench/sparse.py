@@ -1,0 +1,93 @@
+"""Sparse-aware saving of a pruned model: each weight matrix with enough zeros is stored as a bit mask (1 bit per
+entry, numpy packbits) plus its non-zero values, so a matrix of sparsity s takes 1/32 + (1 − s) of its dense fp32
+size (0.53× at 50 %, 0.13× at 90 %). Other tensors are stored dense. Loading rebuilds the dense tensors exactly
+(the compression is lossless), so metrics equal the dense pruned run's.
+
+    model.safetensors   {name}.mask (uint8, packed bits, row-major), {name}.values (non-zeros in order); dense rest
+    sparsity.json       per-tensor shapes and sparsity, the overall sparsity of the prunable weights
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .errors import ModelError
+
+MIN_SPARSITY = 0.05   # below this a matrix is cheaper stored dense
+
+
+def sparsity_of(model: torch.nn.Module) -> dict:
+    """Share of exact zeros over the weight matrices (2-D tensors: where pruning acts), overall and per tensor."""
+    zeros = total = 0
+    per = {}
+    seen = set()
+    for name, p in model.named_parameters():
+        if p.ndim < 2 or p.data_ptr() in seen:
+            continue
+        seen.add(p.data_ptr())
+        z = int((p.detach() == 0).sum())
+        per[name] = z / p.numel()
+        zeros, total = zeros + z, total + p.numel()
+    return {"sparsity": zeros / max(total, 1), "zeros": zeros, "prunable": total, "per_tensor": per}
+
+
+def save_sparse(model: torch.nn.Module, folder: Path) -> dict:
+    """Write model.safetensors + sparsity.json; returns the sparsity facts."""
+    from safetensors.torch import save_file
+    facts = sparsity_of(model)
+    tensors, sparse, aliases, seen = {}, {}, {}, {}
+    for key, t in model.state_dict().items():
+        if t.data_ptr() in seen and t.numel() > 0:                  # tied weights: store once
+            aliases[key] = seen[t.data_ptr()]
+            continue
+        seen[t.data_ptr()] = key
+        t = t.detach().cpu().contiguous()
+        share = float((t == 0).sum()) / max(t.numel(), 1)
+        if t.ndim >= 2 and t.is_floating_point() and share >= MIN_SPARSITY:
+            nz = (t != 0).flatten()                                  # (N,) bool, row-major
+            tensors[f"{key}.mask"] = torch.from_numpy(np.packbits(nz.numpy()))
+            tensors[f"{key}.values"] = t.flatten()[nz].contiguous()
+            sparse[key] = {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
+                           "sparsity": round(share, 6)}
+        else:
+            tensors[key] = t
+    save_file(tensors, str(Path(folder) / "model.safetensors"), metadata={"format": "pt", "workbench": "sparse"})
+    spec = {"format": "workbench-sparse", "version": 1, "encoding": "bitmask + non-zero values",
+            "sparsity": round(facts["sparsity"], 6), "zeros": facts["zeros"], "prunable": facts["prunable"],
+            "sparse_tensors": sparse, "aliases": aliases}
+    (Path(folder) / "sparsity.json").write_text(json.dumps(spec, indent=2))
+    return spec
+
+
+def load_sparse(folder: str | Path, auto_class: str) -> torch.nn.Module:
+    """Rebuild the dense model of a sparse export (config.json for the architecture)."""
+    import transformers
+    from safetensors.torch import load_file
+    folder = Path(folder)
+    try:
+        spec = json.loads((folder / "sparsity.json").read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise ModelError(f"{folder} is not a pruned export (sparsity.json unreadable: {e}); export it again") from None
+    tensors = load_file(str(folder / "model.safetensors"))
+    state = {}
+    for key, meta in spec["sparse_tensors"].items():
+        shape = meta["shape"]
+        n = int(np.prod(shape))
+        nz = torch.from_numpy(np.unpackbits(tensors.pop(f"{key}.mask").numpy(), count=n).astype(bool))
+        dense = torch.zeros(n, dtype=getattr(torch, meta["dtype"]))
+        dense[nz] = tensors.pop(f"{key}.values")
+        state[key] = dense.view(shape)
+    state.update(tensors)
+    for alias, source in spec.get("aliases", {}).items():
+        state[alias] = state[source]
+    config = transformers.AutoConfig.from_pretrained(str(folder))
+    model = getattr(transformers, auto_class).from_config(config)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ModelError(f"the pruned export in {folder} does not match its config (missing {missing[:3]}, "
+                         f"unexpected {unexpected[:3]}); export it again")
+    return model.eval()
