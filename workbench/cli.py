@@ -50,6 +50,29 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="print the resolved YAML of a config (defaults filled in)")
     c.add_argument("--config", "-c")
     c.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    cmp = sub.add_parser("compare", help="evaluate runs, the base model and exports side by side")
+    cmp.add_argument("models", nargs="+", metavar="RUN_OR_MODEL",
+                     help="run ids, run folders, base, base:NAME, model folders or export folders")
+    cmp.add_argument("--data", help="data source to evaluate on (default: the first run's own data)")
+    cmp.add_argument("--split", default="test", choices=("train", "validation", "test"),
+                     help="split of the data (default test; validation when there is no test split)")
+    cmp.add_argument("--runs-dir", default="runs")
+    cmp.add_argument("--max-examples", type=int, help="evaluate a seeded subset of this many examples")
+    cmp.add_argument("--no-retention", action="store_true", help="skip the retention meter")
+    cmp.add_argument("--retention-source", default="builtin:general", help="held-out general text for retention")
+    cmp.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement (a process each)")
+    cmp.add_argument("--seed", type=int, default=0)
+    cmp.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
+    ex = sub.add_parser("export", help="export a run: merged, int8, bnb8, bnb4, onnx or pruned")
+    ex.add_argument("run", help="run id or run folder")
+    ex.add_argument("--format", "-f", required=True, dest="fmt", help="merged, int8, bnb8, bnb4, onnx or pruned")
+    ex.add_argument("--runs-dir", default="runs")
+    ex.add_argument("--out", help="output folder (default: RUN/exports/FORMAT)")
+    ex.add_argument("--data", help="data to check the export on (default: the run's own)")
+    ex.add_argument("--split", help="split to check on (default: test, else validation)")
+    ex.add_argument("--max-examples", type=int)
+    ex.add_argument("--no-memory", action="store_true")
+    ex.add_argument("--retention-source", default="builtin:general")
     for add in _EXTRA_COMMANDS:
         add(sub)
     return p
@@ -229,3 +252,31 @@ def cmd_models(args):
     for p in CATALOGUE:
         print(f"{p.key:<10} {p.family:<8} {p.description}")
     print("Also: any local model folder, a run id (its saved model), or a hub id when online.")
+
+
+def cmd_compare(args):
+    from .evaluate import compare, format_table
+    result = compare(args.models, data=args.data, split=args.split, runs_dir=args.runs_dir,
+                     max_examples=args.max_examples, retention=not args.no_retention, seed=args.seed,
+                     memory=not args.no_memory, retention_source=args.retention_source,
+                     progress=lambda fraction, message: print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr))
+    print(format_table(result))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(result, f, indent=2, default=str, ensure_ascii=False)
+        print(f"wrote {args.json}", file=sys.stderr)
+
+
+def cmd_export(args):
+    from .export import export
+    out = export(args.run, args.fmt, runs_dir=args.runs_dir, out_dir=args.out, data=args.data, split=args.split,
+                 max_examples=args.max_examples, memory=not args.no_memory, retention_source=args.retention_source,
+                 progress=lambda fraction, message: print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr))
+    r = json.loads((out / "report.json").read_text())
+    main = r["main_metric"]
+    size = f"{r['size_bytes'] / 2**20:.1f} MB vs {r['reference_size_bytes'] / 2**20:.1f} MB" \
+        if r.get("size_bytes") and r.get("reference_size_bytes") else "-"
+    print(f"{r['format']}: {main} {r['metrics'].get(main)} (run {r['reference_metrics'].get(main)}), size {size}, "
+          f"{r['latency_ms_per_example']} ms/example (run {r['reference_latency_ms_per_example']})"
+          + (f", max |diff| {r['max_abs_diff']:.2e}" if r.get("max_abs_diff") is not None else ""), file=sys.stderr)
+    print(out)
