@@ -8,6 +8,7 @@ A matrix file:
     rows:
       full: []                                 # --set overrides for this row
       l2sp: ["strategy=[{name: l2sp, weight: 0.01}]"]
+      distill: ["strategy=[{name: distill, teacher: '{run:full}'}]"]   # {run:ROW}: that earlier row's run folder
 
 Runs take a machine-wide lock (/tmp/wb-bench.lock) so that heavy runs never overlap and timings stay honest.
 Results go to bench/out/<matrix name>.json (merged with earlier rows) beside the markdown printed at the end.
@@ -19,6 +20,7 @@ import argparse
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -48,6 +50,19 @@ def run_row(base: str, overrides: list[str], runs_dir: str, name: str) -> dict:
             "error": summary.get("error") or (proc.stderr[-2000:] if proc.returncode else None)}
 
 
+def resolve_refs(overrides: list[str], done: dict) -> list[str]:
+    """Replace `{run:ROW}` with the run folder of an earlier, completed row (a teacher for distillation...)."""
+    out = []
+    for o in overrides:
+        for name in re.findall(r"\{run:([^}]+)\}", o):
+            row = done.get(name) or {}
+            if row.get("status") != "completed" or not row.get("run"):
+                raise SystemExit(f"an override needs the run of row {name!r}, which has not completed; run it first")
+            o = o.replace("{run:" + name + "}", row["run"])
+        out.append(o)
+    return out
+
+
 def table(results: list[dict], columns: list[str]) -> str:
     head = "| row | " + " | ".join(columns) + " | wall s |"
     lines = [head, "|" + "---|" * (len(columns) + 2)]
@@ -75,7 +90,7 @@ def main(argv=None):
         if only and name not in only:
             continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        done[name] = run_row(spec["base"], overrides or [], args.runs_dir, name)
+        done[name] = run_row(spec["base"], resolve_refs(overrides or [], done), args.runs_dir, name)
         if done[name]["returncode"]:
             print(f"  failed: {done[name]['error']}", file=sys.stderr)
         out.write_text(json.dumps(list(done.values()), indent=2))

@@ -360,6 +360,30 @@ def test_rehearsal_builds_a_fresh_tied_head_when_the_checkpoint_has_none(make_cf
                             and t.dim() == 2 for k, t in tensors.items() if k in head)   # tied: no own (V, H) matrix
 
 
+def test_fresh_head_warms_up_alone(tiny_bert_dir, tmp_path):
+    from transformers import AutoModel
+
+    from workbench.config import ModelConfig
+    from workbench.strategies._lm_heads import borrow_lm_head
+    bare = tmp_path / "bare_bert"
+    AutoModel.from_pretrained(tiny_bert_dir).save_pretrained(bare)
+    model = AutoModelForSequenceClassification.from_pretrained(bare, num_labels=2)
+    tok = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    ctx = SimpleNamespace(cfg=SimpleNamespace(model=ModelConfig(name=str(bare)),
+                                              output=SimpleNamespace(runs_dir=str(tmp_path))))
+    head = borrow_lm_head(model, ctx, "mlm")
+    assert head.fresh and head.tied
+    batch = tok(["the river runs to the sea"], return_tensors="pt")
+    hidden = model(**batch, output_hidden_states=True).hidden_states[-1]          # (1, T, 32)
+    head(hidden[0], head_only=True).logsumexp(-1).sum().backward()
+    assert all(p.grad is None for p in model.parameters())                      # warm-up: the model is untouched
+    assert all(p.grad is not None for p in head.parameters())
+    hidden = model(**batch, output_hidden_states=True).hidden_states[-1]
+    head(hidden[0]).logsumexp(-1).sum().backward()
+    emb = model.get_input_embeddings().weight
+    assert emb.grad is not None and emb.grad.abs().sum() > 0                    # tied: the embeddings learn too
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # resume restores the strategies' state
 @pytest.mark.parametrize("kind", ["ema+adversarial", "distill-projection", "mean_teacher"])

@@ -22,9 +22,11 @@ class TiedLinear(nn.Module):
         super().__init__()
         object.__setattr__(self, "embedding", embedding)   # not registered: the model owns and trains it
         self.bias = bias
+        self.reach_embeddings = True      # False: no gradient flows into the embeddings through this layer
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.linear(x, self.embedding.weight, self.bias)
+        weight = self.embedding.weight if self.reach_embeddings else self.embedding.weight.detach()
+        return F.linear(x, weight, self.bias)
 
 
 class LMHead(nn.Module):
@@ -34,8 +36,13 @@ class LMHead(nn.Module):
         super().__init__()
         self.head, self.fresh, self.tied = head, fresh, tied
 
-    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        return self.head(hidden)
+    def forward(self, hidden: torch.Tensor, head_only: bool = False) -> torch.Tensor:
+        """head_only: train the head alone (no gradient into the model's hidden states or embeddings), e.g. while a
+        fresh head is still random and its gradient would only disturb the model."""
+        for m in self.head.modules():
+            if isinstance(m, TiedLinear):
+                m.reach_embeddings = not head_only
+        return self.head(hidden.detach() if head_only else hidden)
 
 
 def borrow_lm_head(model, ctx, objective: str) -> LMHead:

@@ -25,7 +25,7 @@ class L2SP(Strategy):
 
     @dataclass
     class Options:
-        weight: float = knob(0.01, "λ: strength of the pull toward the pre-trained weights (0.001-1 is typical; "
+        weight: float = knob(0.1, "λ: strength of the pull toward the pre-trained weights (0.01-1 with AdamW; "
                              "larger keeps the model closer to pre-training).", label="λ (weight)", min=0.0,
                              max=1e6)
 

@@ -53,6 +53,10 @@ class Rehearsal(Strategy):
         source: str = knob("builtin:general", "General text: 'builtin:general', a text file (one passage per "
                            "line) or a hub dataset id with a 'text' column.", label="General text")
         batch_size: int = knob(16, "General-text passages per step.", label="Batch size", min=1, max=4096)
+        head_warmup: float = knob(0.1, "When the base checkpoint has no LM head and a fresh one is built: share "
+                                  "of the steps during which only that head learns from the rehearsal loss, so "
+                                  "its random start does not disturb the model.", label="Fresh-head warm-up",
+                                  min=0.0, max=1.0, advanced=True)
 
     def __init__(self, options):
         super().__init__(options)
@@ -79,8 +83,8 @@ class Rehearsal(Strategy):
             self.head = borrow_lm_head(model, ctx, self.objective)
             if self.head.fresh:
                 ctx.log(f"rehearsal: the base checkpoint has no {self.objective.upper()} head; a fresh one"
-                        f"{' tied to the input embeddings' if self.head.tied else ''} is trained along (its loss "
-                        "starts high and falls as the head learns)", "warning")
+                        f"{' tied to the input embeddings' if self.head.tied else ''} is trained along; for the "
+                        f"first {self.opts.head_warmup:.0%} of the steps it learns alone", "warning")
             else:
                 ctx.log(f"rehearsal: {self.objective.upper()} head loaded from the base checkpoint")
         return model
@@ -103,6 +107,7 @@ class Rehearsal(Strategy):
             if self.objective == "clm":             # position t predicts token t + 1
                 hidden, labels = hidden[:, :-1], labels[:, 1:]
             keep = labels != -100
-            logits = self.head(hidden[keep])        # (N, V): only the predicted positions
+            warming = self.head.fresh and ctx.step < self.opts.head_warmup * ctx.total_steps
+            logits = self.head(hidden[keep], head_only=warming)     # (N, V): only the predicted positions
             loss = F.cross_entropy(logits.float(), labels[keep])
         return {"rehearsal": self.opts.weight * loss}
