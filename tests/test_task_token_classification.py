@@ -269,6 +269,11 @@ def test_unknown_scheme_and_bad_tags(tmp_path):
     assert "'S-PER' does not fit the IOB2 scheme" in msg and "task.scheme" in msg
 
 
+def test_training_data_without_entities(tmp_path):
+    path = write_conll(tmp_path / "o.conll", [(["a", "b"], ["O", "O"])] * 3)
+    assert "every tag of the training data is O" in check_message(tmp_path, {"train": path, "validation": path})
+
+
 def test_empty_sentences(tmp_path):
     rows = [{"tokens": ["a"], "tags": ["O"]}, {"tokens": [], "tags": []}]
     (tmp_path / "e.json").write_text(json.dumps(rows * 3))

@@ -110,6 +110,9 @@ class TokenClassification(Task):
         for t in flat:
             if t != "O":
                 seps.setdefault(t[2:], t[1])
+        if not seps:
+            raise DataError("every tag of the training data is O: there are no entities to learn; check the tag "
+                            "column (the last column of a CoNLL file)")
         self.label_names = ["O"] + [f"{p}{seps[typ]}{typ}" for typ in sorted(seps) for p in PREFIXES[self.scheme]]
         flat_words = [w for row in words for w in row]
         one_char = sum(len(w) == 1 for w in flat_words)
@@ -118,7 +121,7 @@ class TokenClassification(Task):
 
     def tokenizer_texts(self, ds):
         words, _ = sentences(ds["train"], "train", self.data_cfg)
-        return (" ".join(w) for w in words if w)
+        return (self.sep.join(w) for w in words if w)
 
     # ---- model --------------------------------------------------------------------------------------------
     def model_kwargs(self) -> dict:
