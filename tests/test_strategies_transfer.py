@@ -465,3 +465,18 @@ def test_mean_teacher_distils_span_and_token_tasks(task, data, make_cfg, train, 
     assert summary["status"] == "completed", summary.get("error")
     kd = [t["kd"] for t in step_terms(paths)]
     assert kd[0] == pytest.approx(0.0, abs=0.05) and all(math.isfinite(k) for k in kd) and kd[-1] > 0
+
+
+@pytest.mark.parametrize("strategy", [
+    [{"name": "lora", "r": 4}, {"name": "distill", "alpha": 0.7}],
+    [{"name": "distill", "student_layers": "top:1"}, {"name": "lora", "r": 4}, {"name": "ema"}],
+])
+def test_distill_composes_with_lora(strategy, make_cfg, train, tiny_cls_data, tiny_bert_dir, teacher_run):
+    if "lora" not in STRATEGIES.names():
+        pytest.fail("the lora strategy is missing")
+    strategy = [{**s, "teacher": teacher_run} if s["name"] == "distill" else s for s in strategy]
+    paths, summary = train(cls_cfg(make_cfg, tiny_cls_data, tiny_bert_dir, strategy, max_steps=3))
+    assert summary["status"] == "completed", summary.get("error")
+    m = summary["metrics"]
+    assert m["trainable_params"] < 0.5 * m["total_params"]          # only the adapters (and the head) train
+    assert all(t["kd"] > 0 for t in step_terms(paths))

@@ -343,7 +343,7 @@ def _train(cfg, paths, rec, stop, resume):
     if tc.early_stopping_patience and best["step"] is not None and (paths.checkpoints / "best").is_dir():
         _load_trainable(model, paths.checkpoints / "best")
         rec.log(f"restored the best weights (step {best['step']}, {metric} = {best['value']:.4f})")
-    for s in strategies:
+    for s in sorted(strategies, key=lambda s: s.finalize_order):   # stable: list order among equals
         model = s.finalize(model, ctx) or model
     split = "test" if "test" in rows else "validation"
     final = _evaluate(task, model, [], rows[split], eval_bs, ctx, split, with_predictions=True)

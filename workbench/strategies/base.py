@@ -35,6 +35,7 @@ class Strategy:
     conflicts: ClassVar[tuple[str, ...]] = ()
     tasks: ClassVar[tuple[str, ...] | None] = None   # tasks it applies to (None: all)
     needs_hidden_states: ClassVar[bool] = False       # ask the model for hidden states in forward
+    finalize_order: ClassVar[int] = 0   # finalize hooks run lowest first (EMA installs before adapters merge)
 
     @dataclass
     class Options:

@@ -58,6 +58,7 @@ class EMA(Strategy):
                "training. The average is what is evaluated and saved; training itself is unchanged.")
     formula = "θ_ema ← β·θ_ema + (1 − β)·θ after each optimizer step"
     direction = "bidirectional"
+    finalize_order = -10     # install the average before adapters (lora...) are merged into the weights
 
     @dataclass
     class Options:

@@ -31,6 +31,7 @@ class MeanTeacher(Strategy):
                "L = (1 − α)·L_task + α·τ²·KL(softmax(z_t/τ) ‖ softmax(z_s/τ))")
     direction = "bidirectional"
     group = "teacher"
+    finalize_order = -10     # install the average before adapters (lora...) are merged into the weights
 
     @dataclass
     class Options:
