@@ -426,6 +426,8 @@ def test_resume_restores_strategy_state(kind, make_cfg, train, tiny_cls_data, ti
     ([{"name": "distill", "student_layers": "every:0"}], "k >= 1"),
     ([{"name": "distill", "alpha": 0.0}], "nothing to distil"),
     ([{"name": "distill"}], "no trained classification head"),
+    ([{"name": "distill", "teacher": "./no/such/run"}], "does not exist"),
+    ([{"name": "distill", "teacher": "bert-tiny"}], "from-scratch preset"),
     ([{"name": "rehearsal", "source": "./missing.txt"}], "not found"),
 ])
 def test_refused_combinations(strategy, match, make_cfg):

@@ -79,6 +79,14 @@ class Distill(Strategy):
             if names[0] != "distill":
                 raise ConfigError(f"{where}.student_layers", "a derived student replaces the model, so list "
                                   "'distill' first (before the strategies that freeze or wrap the model)")
+        if options.teacher.strip() != "base":
+            try:
+                source = models.resolve(options.teacher, cfg.output.runs_dir)
+            except ModelError as e:
+                raise ConfigError(f"{where}.teacher", str(e)) from None
+            if source.kind == "scratch":
+                raise ConfigError(f"{where}.teacher", f"{options.teacher!r} is a from-scratch preset that knows "
+                                  "nothing yet; give a trained run or model folder as the teacher")
         if options.teacher.strip() == "base":
             from ..tasks import TASKS
             source = models.resolve(cfg.model.name, cfg.output.runs_dir)
