@@ -242,6 +242,26 @@ def test_metrics_match_hand_computed_values(tmp_path, tiny_bert_dir):
     assert preds[0].detail["text"][16:20] == "book"
 
 
+@pytest.mark.parametrize("scheme,tags", [
+    ("IOB2", ["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "I-LOC", "B-ORG"]),
+    ("BIOES", ["B-PER", "E-PER", "O", "B-LOC", "I-LOC", "E-LOC", "S-ORG"]),
+    ("BMES", ["B-PER", "E-PER", "O", "B-LOC", "M-LOC", "E-LOC", "S-ORG"])])
+def test_schemes_are_detected_and_scored(scheme, tags, tmp_path, tiny_bert_dir):
+    words = ["film", "meal", "hotel", "book", "phone", "show", "room"]
+    task = make_task(crf=True)
+    ds = load_split(tmp_path, task, [(words, tags)], name=f"s.{scheme.lower()}")
+    assert task.scheme == scheme and len(task.label_names) == 1 + 3 * (2 if scheme == "IOB2" else 4)
+    tok = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    task.setup(tok)
+    ids = {n: i for i, n in enumerate(task.label_names)}
+    table = {tok.convert_tokens_to_ids(w): [5.0 if j == ids[t] else 0.0 for j in range(len(ids))]
+             for w, t in zip(words, tags)}
+    model = task.wrap_model(FixedEmitter(task.label_names, table))   # CRF constrained by this scheme
+    metrics, preds = task.evaluate(model, task.encode(ds["train"], "train"), 2)
+    assert metrics["f1"] == 1.0 and preds[0].detail["tags"] == tags
+    assert preds[0].display == "PER: film meal; LOC: book phone show; ORG: room"
+
+
 # ---------------------------------------------------------------- data checks
 def check_message(tmp_path, files: dict, fmt_rows=None, **task_kw):
     task = make_task(**task_kw)
