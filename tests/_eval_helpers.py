@@ -32,7 +32,8 @@ def train_run(runs_dir: Path, model: str, data: dict, task: str | dict = "classi
     cfg = RunConfig.from_dict({
         "task": task, "model": {"name": model}, "data": {"max_length": 32, **data},
         "strategy": strategy or [{"name": "full"}],
-        "train": {"max_steps": 4, "batch_size": 16, "lr": 1e-3, "precision": "fp32", "seed": 0, **train},
+        "train": {"max_steps": 4, "batch_size": 16, "lr": 1e-3, "precision": "fp32", "seed": 0,
+                  "eval_every": 100_000, **train},          # one evaluation (and checkpoint), at the end
         "output": {"runs_dir": str(runs_dir)}})
     paths = store.create_run(cfg)
     summary = trainer.run(cfg, paths)

@@ -9,12 +9,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from _eval_helpers import general_file, train_run
 from workbench.cli import main
 from workbench.errors import ModelError, WorkbenchError
 from workbench.evaluate import ModelCache, answer_all, compare, format_table, resolve_ref, resolve_refs
 
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Two cores shared by many processes: one torch thread per test process is an order of magnitude faster."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, tiny_cls_data, tiny_bert_dir) -> dict:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+from . import store
 from .anatomy import count_params, head_names, unwrap
 from .errors import ConfigError, ModelError, WorkbenchError
 from .refs import LoadedRef, ModelCache, ModelRef, Prepared, resolve_ref
@@ -134,8 +135,14 @@ def _pruned(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
                          "--set 'strategy=[{name: prune, sparsity: 0.5}]') or export merged / int8")
     spec = save_sparse(hf, folder)
     hf.config.save_pretrained(str(folder))
+    sparse = spec["sparse_tensors"].values()
+    numel = sum(int(torch.tensor(t["shape"]).prod()) for t in sparse)
+    pruned = sum(t["sparsity"] * int(torch.tensor(t["shape"]).prod()) for t in sparse) / max(numel, 1)
+    run_metrics = (store.read_json(Path(ref.config).parent / "summary.json", {}) or {}).get("metrics", {}) \
+        if ref.config else {}
     return {"sparsity": spec["sparsity"], "zeros": spec["zeros"], "prunable_weights": spec["prunable"],
-            "sparse_tensors": len(spec["sparse_tensors"]), "encoding": spec["encoding"]}
+            "sparse_tensors": len(spec["sparse_tensors"]), "sparse_tensors_sparsity": round(pruned, 6),
+            "run_prune_sparsity": run_metrics.get("prune_sparsity"), "encoding": spec["encoding"]}
 
 
 WRITERS = {"merged": _merged, "int8": _int8, "bnb8": _bnb(8), "bnb4": _bnb(4), "onnx": _onnx, "pruned": _pruned}

@@ -123,7 +123,7 @@ def peak_memory_mb(ref, rows: list[dict], runs_dir, seed: int = 0, timeout: int 
     if _status_mb("VmHWM") is None:
         return None
     spec = {"ref": asdict(ref), "rows": rows, "runs_dir": str(runs_dir), "seed": seed}
-    env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
+    env = {**os.environ, "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": str(torch.get_num_threads())}
     proc = subprocess.run([sys.executable, "-m", "workbench.measure"], input=json.dumps(spec), text=True,
                           capture_output=True, timeout=timeout, env=env)
     if proc.returncode != 0:

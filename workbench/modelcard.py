@@ -78,8 +78,11 @@ def model_card(report: dict, folder: Path) -> str:
                   f"{_v(report.get('speedup'))}×, largest output difference from the run "
                   f"{_v(report.get('max_abs_diff'))}."]
     if report.get("sparsity") is not None:
-        lines += ["", f"**Sparsity:** {100 * report['sparsity']:.2f} % of the weight-matrix entries are zero "
-                      f"({report['zeros']:,} of {report['prunable_weights']:,})."]
+        lines += ["", f"**Sparsity:** {100 * report['sparse_tensors_sparsity']:.2f} % of the entries of the "
+                      f"{report['sparse_tensors']} pruned weight matrices are zero; over all weight matrices "
+                      f"(embeddings and head included) {100 * report['sparsity']:.2f} % ({report['zeros']:,} of "
+                      f"{report['prunable_weights']:,}). Stored as {report['encoding']}; metrics equal the dense "
+                      "run's (the storage is lossless)."]
     ret = report.get("retention") or report.get("reference_retention")
     if ret:
         lines += ["", "## Retention", "", f"Measured against {ret['base']} on {ret['n_texts']} held-out general "
