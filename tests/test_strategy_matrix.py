@@ -23,6 +23,14 @@ ROWS = {
     "ema": ("classification", {"beta": 0.9}, "tiny_bert_dir"),
     "adversarial": ("classification", {"hidden": 16}, "tiny_bert_dir"),       # general text: builtin:general
     "rehearsal": ("classification", {"batch_size": 8}, "tiny_bert_dir"),
+    # peft and compression (tests/test_strategies_peft.py, tests/test_strategies_prune.py)
+    "lora": ("classification", {"r": 4}, "tiny_bert_dir"),
+    "dora": ("classification", {"r": 4}, "tiny_bert_dir"),
+    "qlora": ("classification", {"r": 4}, "tiny_bert_dir"),                     # CUDA only: skipped on CPU
+    "ia3": ("classification", {}, "tiny_bert_dir"),
+    "prompt": ("causal_lm", {"num_virtual_tokens": 4}, "tiny_gpt_dir"),
+    "prefix": ("causal_lm", {"num_virtual_tokens": 4}, "tiny_gpt_dir"),
+    "prune": ("classification", {"sparsity": 0.5, "start": 0.0, "end": 0.5}, "tiny_bert_dir"),
 }
 
 

@@ -204,9 +204,10 @@ class Loaded:
     source: Source
 
 
-def load(source: Source, task, model_cfg, max_length: int, tokenizer) -> Loaded:
+def load(source: Source, task, model_cfg, max_length: int, tokenizer, load_kwargs: dict | None = None) -> Loaded:
     """Build the model with the task's head. Pre-trained weights come from the source; a scratch preset is
-    initialised from its config (seeded by the caller)."""
+    initialised from its config (seeded by the caller). `load_kwargs` (from the strategies' load_kwargs hooks, e.g.
+    a 4-bit quantization_config) are passed on to from_pretrained."""
     auto = getattr(transformers, task.auto_class)
     kwargs = task.model_kwargs()
     if source.kind == "scratch":
@@ -214,6 +215,9 @@ def load(source: Source, task, model_cfg, max_length: int, tokenizer) -> Loaded:
         cfg = _scratch_config(p, model_cfg.vocab_size, max_length, tokenizer)
         _check_family(task, p.family, source.label)
         cfg.update(kwargs)
+        if load_kwargs:
+            raise ModelError(f"{source.label!r} is built from scratch, so there are no pre-trained weights to load "
+                             f"with {', '.join(load_kwargs)}; choose a pre-trained model")
         model = auto.from_config(cfg)
         loaded = Loaded(model, tokenizer, p.family, set(), source)
         loaded.new_names = head_names(model, set())   # the backbone counts as "pre-trained" (its init)
@@ -221,10 +225,13 @@ def load(source: Source, task, model_cfg, max_length: int, tokenizer) -> Loaded:
         cfg = load_config(source, model_cfg)
         fam = family(cfg)
         _check_family(task, fam, source.label)
+        if (Path(source.ref) / "adapter_config.json").is_file():
+            raise ModelError(f"{source.label!r} holds a peft adapter (prefix/prompt/qlora run), not full weights; "
+                             "train from its base model instead (see base_model in its workbench.json)")
         try:
             model, info = auto.from_pretrained(
                 source.ref, revision=model_cfg.revision, trust_remote_code=model_cfg.trust_remote_code,
-                output_loading_info=True, ignore_mismatched_sizes=True, **kwargs)
+                output_loading_info=True, ignore_mismatched_sizes=True, **kwargs, **(load_kwargs or {}))
         except OSError as e:
             if source.kind == "hub":
                 raise _hub_error(source.label, e) from None
@@ -264,9 +271,16 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
     import shutil
 
     from .anatomy import unwrap
+    from .strategies._peft import peft_of
     tmp = paths.root / f".model-{secrets.token_hex(4)}"
-    hf = unwrap(model) if not hasattr(model, "peft_config") else model
-    hf.save_pretrained(str(tmp))
+    adapter = peft_of(model)
+    if adapter is not None:
+        # An adapter that cannot be merged (prefix, prompt, qlora): the adapter + trained head, and the base's
+        # config with the task head's settings; load_saved rebuilds it from the base model the adapter names.
+        adapter.save_pretrained(str(tmp))
+        unwrap(model).config.save_pretrained(str(tmp))
+    else:
+        unwrap(model).save_pretrained(str(tmp))
     tokenizer.save_pretrained(str(tmp))
     task.save_extras(model, tmp)
     info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,
@@ -299,7 +313,12 @@ def load_saved(model_dir: str | Path, task_name: str | None = None, device: str 
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
     task.setup(tokenizer)
-    model = getattr(transformers, cls.auto_class).from_pretrained(str(model_dir))
+    auto = getattr(transformers, task.auto_class)   # the task may pick its head class per model (setup)
+    if (model_dir / "adapter_config.json").is_file():   # an unmerged adapter saved by models.save
+        from .strategies._peft import load_adapter_folder
+        model = load_adapter_folder(model_dir, auto, info)
+    else:
+        model = auto.from_pretrained(str(model_dir))
     model = task.load_extras(task.wrap_model(model), model_dir)
     model.to(device).eval()
     return model, tokenizer, task, info

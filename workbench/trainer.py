@@ -210,8 +210,10 @@ def _train(cfg, paths, rec, stop, resume):
     tokenizer = models.load_tokenizer(source, cfg.model, texts=task.tokenizer_texts(raw),
                                       cache_dir=paths.tokenizer if source.kind == "scratch" else None)
     task.setup(tokenizer)
+    strategies = build_strategies(cfg)
+    load_kwargs = {k: v for s in strategies for k, v in s.load_kwargs(cfg, task).items()}   # qlora: 4-bit base
     seed_everything(tc.seed)                       # head / scratch initialisation is seeded
-    loaded = models.load(source, task, cfg.model, cfg.data.max_length, tokenizer)
+    loaded = models.load(source, task, cfg.model, cfg.data.max_length, tokenizer, load_kwargs)
     model = loaded.model.to(device)
 
     # 3 encode ----------------------------------------------------------------------------------------------------
@@ -226,7 +228,6 @@ def _train(cfg, paths, rec, stop, resume):
                  if clean_name(n) not in loaded.new_names}
     ctx = RunContext(cfg, task, tokenizer, device, precision, loaded.family, loaded.new_names, pre_state, paths,
                      rec.log, raw)
-    strategies = build_strategies(cfg)
     for s in strategies:
         model = s.prepare(model, ctx) or model
     model.to(device)
@@ -409,6 +410,7 @@ def _load_trainable(model, folder: Path):
 
 def _samples(task, model, split_ds, ctx, seed) -> list[dict]:
     """A few predictions on real inputs, kept in the summary for a first look."""
+    model.eval()   # finalize may hand back a model in training mode: no dropout in the samples
     try:
         inputs = task.example_inputs(split_ds, 3)
         preds = task.predict(model, inputs, ctx=ctx, seed=seed) if inputs else []

@@ -32,7 +32,9 @@ def check_combination(cfg) -> None:
             seen_groups[cls.group] = spec.name
         for c in cls.conflicts:
             if c in names:
-                raise ConfigError(where, f"{spec.name!r} cannot be combined with {c!r}; remove one of them")
+                why = cls.conflict_reasons.get(c)
+                raise ConfigError(where, f"{spec.name!r} cannot be combined with {c!r}{': ' + why if why else ''}; "
+                                  "remove one of them")
         if cls.tasks is not None and cfg.task.name not in cls.tasks:
             raise ConfigError(where, f"{spec.name!r} does not apply to task {cfg.task.name!r}; it works with: "
                               f"{', '.join(cls.tasks)}")

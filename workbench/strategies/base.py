@@ -1,5 +1,6 @@
 """What a strategy is: a dataclass of knobs plus a handful of optional hooks the loop calls.
 
+    load_kwargs(cfg, task)       extra from_pretrained kwargs for the base model (qlora's 4-bit quantization)
     prepare(model, ctx)          freeze, wrap with peft, build a teacher or a discriminator, snapshot θ_pre;
                                  may return a replacement model (peft wraps it)
     lr_multipliers(model, ctx)   {parameter name: factor} on the base lr (DESIGN's param_groups: layer-wise lrs)
@@ -33,6 +34,7 @@ class Strategy:
     direction: ClassVar[str] = ""       # "one-directional" | "bidirectional" | "peft" | "compression"
     group: ClassVar[str | None] = None  # at most one strategy per group in a run ("adapter", "trainable-set")
     conflicts: ClassVar[tuple[str, ...]] = ()
+    conflict_reasons: ClassVar[dict[str, str]] = {}  # conflict name -> why, added to the refusal message
     tasks: ClassVar[tuple[str, ...] | None] = None   # tasks it applies to (None: all)
     needs_hidden_states: ClassVar[bool] = False       # ask the model for hidden states in forward
     finalize_order: ClassVar[int] = 0   # finalize hooks run lowest first (EMA installs before adapters merge)
@@ -47,6 +49,11 @@ class Strategy:
     @classmethod
     def check(cls, options, cfg) -> None:
         """Config-time checks beyond ranges (raise ConfigError naming the field)."""
+
+    def load_kwargs(self, cfg, task) -> dict:
+        """Extra from_pretrained kwargs for loading the base model (e.g. a 4-bit quantization_config); merged
+        by models.load. Called before the model exists."""
+        return {}
 
     def prepare(self, model, ctx):
         return model

@@ -1,0 +1,255 @@
+"""What the peft strategies (lora, dora, qlora, prefix, prompt, ia3) share: which layers an adapter goes on, which
+modules (the new task head) train in full beside it, wrapping the model with peft, merging at the end, and
+loading a saved adapter folder back (`load_adapter_folder`, used by models.load_saved).
+
+Adapters go only on the linear layers *inside the transformer blocks* (attention and feed-forward projections);
+embeddings, the pooler and the task head get none. The head is new, so it trains in full (peft's
+`modules_to_save`), as does any other module the checkpoint did not have (a freshly initialised pooler).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+from ..anatomy import block_prefix, head_names
+from ..errors import ConfigError, ModelError
+from .base import Strategy
+
+ADAPTERS = ("lora", "dora", "qlora", "prefix", "prompt", "ia3")
+
+# Workbench task -> peft TaskType name: the peft model class that knows the task's forward signature (and, for
+# prompt learning, how to prepend virtual tokens and pad the labels).
+TASK_TYPES = {"classification": "SEQ_CLS", "token_classification": "TOKEN_CLS", "qa": "QUESTION_ANS",
+              "causal_lm": "CAUSAL_LM"}
+
+CONFLICT_REASONS = {
+    "full": "full trains every weight, which makes an adapter pointless (the adapter alone already trains the "
+            "adapter weights and the new head)",
+    "freeze": "an adapter freezes every pre-trained weight itself and trains only its own small tensors; "
+              "freeze's choice of trainable blocks would be overridden or mixed in",
+    "head_only": "head_only freezes everything but the head, so the adapter would never train",
+    "prune": "pruning masks the full weight matrices, while an adapter keeps them frozen and learns a dense "
+             "update that merging would spread over the pruned positions, undoing the sparsity",
+}
+
+
+def task_type(task_name: str):
+    """peft TaskType for a workbench task, or None (then peft's generic PeftModel passes every argument on)."""
+    from peft import TaskType
+    name = TASK_TYPES.get(task_name)
+    return TaskType[name] if name else None
+
+
+def _linear_types() -> tuple[type, ...]:
+    from transformers.pytorch_utils import Conv1D   # GPT-2's transposed linear layer
+    return nn.Linear, Conv1D
+
+
+def block_linears(model) -> list[tuple[str, str]]:
+    """(full module name, name inside its block) of each linear layer in the transformer blocks, e.g.
+    ('bert.encoder.layer.0.attention.self.query', 'attention.self.query')."""
+    prefix, out = block_prefix(model), []
+    for name, module in model.named_modules():
+        if isinstance(module, _linear_types()) and name.startswith(prefix + "."):
+            out.append((name, name[len(prefix) + 1:].split(".", 1)[1]))
+    return out
+
+
+def resolve_targets(model, wanted: list[str], field: str) -> list[str]:
+    """Full names of the block linear layers an adapter goes on. Empty `wanted`: all of them. Each wanted name
+    matches a layer whose in-block name equals it or ends with '.' + it ('query', 'attention.output.dense')."""
+    layers = block_linears(model)
+    if not layers:
+        raise ModelError(f"found no linear layer inside the transformer blocks of {type(model).__name__}")
+    if not wanted:
+        return [full for full, _ in layers]
+    out: list[str] = []
+    for w in wanted:
+        hit = [full for full, rel in layers if rel == w or rel.endswith("." + w)]
+        if not hit:
+            names = sorted({rel for _, rel in layers})
+            raise ConfigError(field, f"{w!r} matches no linear layer inside the transformer blocks; this model's "
+                              f"layers are: {', '.join(names)}")
+        out += [h for h in hit if h not in out]
+    return out
+
+
+def head_modules(model, new_names: set) -> list[str]:
+    """Modules that train in full beside the adapter: the task head and anything newly initialised."""
+    return sorted({name.rsplit(".", 1)[0] for name in head_names(model, new_names) if "." in name})
+
+
+def inner_model(model):
+    """The transformers model a task wrapper holds (`.hf_model`, e.g. under a CRF), or the model itself."""
+    return model.hf_model if hasattr(model, "hf_model") else model
+
+
+def peft_of(model):
+    """The peft model in `model` (itself or under a task wrapper), or None."""
+    inner = inner_model(model)
+    return inner if hasattr(inner, "peft_config") else None
+
+
+def check_pretrained(name: str, cfg, why: str) -> None:
+    """Refuse from-scratch catalogue models for adapters that only make sense on pre-trained weights."""
+    from ..models import preset
+    p = preset(cfg.model.name)
+    if p is not None and p.kind == "scratch":
+        raise ConfigError("model.name", f"{name!r} needs a pre-trained model, but {cfg.model.name!r} is built from "
+                          f"scratch: {why}. Use strategy full for from-scratch training")
+
+
+class PeftStrategy(Strategy):
+    """Base of the adapter strategies: subclasses build the peft config; this wraps, logs, merges."""
+    direction = "peft"
+    group = "adapter"
+    conflicts = ("full", "freeze", "head_only", "prune")
+    conflict_reasons = CONFLICT_REASONS
+    merge: bool = True      # merge the adapter into the weights at finalize (a plain transformers model is saved)
+
+    def peft_config(self, model, ctx):
+        """The peft config for this model (the transformers model, outside any task wrapper)."""
+        raise NotImplementedError
+
+    def prepare(self, model, ctx):
+        from peft import get_peft_model
+        hf = inner_model(model)
+        config = self.peft_config(hf, ctx)
+        wrapped = get_peft_model(hf, config)
+        align_prompt_outputs(wrapped)
+        adapter = sum(p.numel() for n, p in wrapped.named_parameters() if p.requires_grad
+                      and ".modules_to_save." not in n)
+        root = "base_model." if config.is_prompt_learning else "base_model.model."   # peft's prefix to names
+        full = sorted({n.split(".modules_to_save.")[0].removeprefix(root) for n, _ in wrapped.named_parameters()
+                       if ".modules_to_save." in n})
+        ctx.log(f"{self.name}: {adapter:,} adapter parameters; trained in full beside them: "
+                f"{', '.join(full) or 'nothing'}")
+        if hf is model:
+            return wrapped
+        model.hf_model = wrapped
+        return model
+
+    def finalize(self, model, ctx):
+        pm = peft_of(model)
+        if not self.merge or pm is None:
+            return model
+        # W ← W + ΔW in every adapted layer, the trained head copies replace the originals: a plain model again.
+        merged = pm.merge_and_unload()
+        ctx.log(f"{self.name}: adapters merged into the weights")
+        if hasattr(model, "hf_model"):
+            model.hf_model = merged
+            return model
+        return merged
+
+
+class PromptLearning(PeftStrategy):
+    """Base of prefix and prompt tuning: learned virtual tokens, nothing to merge into the weights, so the run
+    saves the adapter with a reference to its base model (models.save / load_adapter_folder)."""
+    merge = False
+    tasks = ("classification", "causal_lm")
+
+    @classmethod
+    def check(cls, options, cfg):
+        check_pretrained(cls.name, cfg, "virtual tokens steer a model that already knows language; on random "
+                         "weights they cannot, and the random base could not be rebuilt to load the adapter back")
+
+    def check_positions(self, model, ctx) -> None:
+        """Virtual tokens take positions: the input plus them must fit the model's position embeddings."""
+        n, limit = self.opts.num_virtual_tokens, max_positions(model.config)
+        if limit is not None and ctx.cfg.data.max_length + n > limit:
+            raise ConfigError("data.max_length", f"{self.name} adds {n} virtual tokens before each input and this "
+                              f"model has {limit} positions; set data.max_length to at most {limit - n} or use "
+                              "fewer virtual tokens")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# prompt tuning prepends virtual tokens to the input: trim them from per-token outputs
+def align_prompt_outputs(peft_model) -> None:
+    """Prompt tuning puts n virtual token embeddings before the input, so a causal LM returns logits of length
+    n + T. Drop the first n positions of per-token outputs (logits of a causal LM, hidden states) so every reader
+    (evaluation, distillation) sees positions that line up with the input ids. The loss peft computes is unchanged
+    (it pads the labels itself). Prefix tuning leaves the sequence length alone and needs nothing."""
+    config = peft_model.peft_config[peft_model.active_adapter]
+    if _plain(config.peft_type) not in ("PROMPT_TUNING", "P_TUNING"):
+        return
+    n, causal = config.num_virtual_tokens, _plain(config.task_type) == "CAUSAL_LM"
+
+    def trim(module, args, kwargs, out):
+        if causal and getattr(out, "logits", None) is not None and out.logits.dim() == 3:
+            out.logits = out.logits[:, n:]
+        if getattr(out, "hidden_states", None) is not None:
+            out.hidden_states = tuple(h[:, n:] for h in out.hidden_states)
+        return out
+
+    peft_model.register_forward_hook(trim, with_kwargs=True)
+    if causal:
+        peft_model.generate = _soft_prompt_generate(peft_model, n)
+
+
+def _soft_prompt_generate(peft_model, n: int):
+    """generate() for a prompt-tuned causal LM. peft 0.21 looks for `past_key_values` to tell the first generation
+    step from the next ones, transformers 5 calls it `cache`, so peft re-inserts the soft prompt at every step and
+    runs past the position table. Instead: feed [soft prompt; token embeddings] to the base model's generate once
+    (the cache then holds the prompt) and return the input ids followed by the new tokens, as generate does."""
+    def generate(input_ids, attention_mask=None, **kwargs):
+        base = peft_model.get_base_model()
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        embeds = base.get_input_embeddings()(input_ids)                                # (B, T, d)
+        prompt = peft_model.get_prompt(batch_size=input_ids.shape[0]).to(embeds.dtype)  # (B, n, d)
+        mask = torch.cat([attention_mask.new_ones(input_ids.shape[0], n), attention_mask], dim=1)
+        new = base.generate(inputs_embeds=torch.cat([prompt, embeds], dim=1), attention_mask=mask, **kwargs)
+        return torch.cat([input_ids, new], dim=1)                                      # (B, T + new)
+    return generate
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# adapter folders: what models.save writes for adapters that are not merged (prefix, prompt, qlora)
+def _plain(enum_or_str) -> str | None:
+    """peft keeps peft_type/task_type as enums after get_peft_model but as strings after loading a config."""
+    return getattr(enum_or_str, "value", enum_or_str)
+
+
+def load_adapter_folder(model_dir: Path, auto_cls, info: dict):
+    """Rebuild a saved adapter run for inference: the base model named in adapter_config.json (or, when that path
+    is gone, the workbench.json base resolved again), with the task head's config saved beside the adapter, then
+    the adapter and trained head. LoRA-type adapters (qlora) are merged into the full-precision base."""
+    from peft import PeftConfig, PeftModel
+    from transformers import AutoConfig
+
+    from ..models import resolve
+    model_dir = Path(model_dir)
+    pc = PeftConfig.from_pretrained(str(model_dir))
+    base = pc.base_model_name_or_path
+    if not base or (Path(base).is_absolute() and not Path(base).is_dir()):
+        if not info.get("base_model"):
+            raise ModelError(f"{model_dir} holds an adapter whose base model cannot be found ({base!r})")
+        base = resolve(info["base_model"]).ref
+    config = AutoConfig.from_pretrained(str(model_dir))
+    if hasattr(config, "quantization_config"):   # qlora trained on a 4-bit base; inference loads it in full
+        del config.quantization_config
+    try:
+        model = auto_cls.from_pretrained(base, config=config, revision=pc.revision)
+    except OSError as e:
+        raise ModelError(f"the adapter in {model_dir} needs its base model {base!r}, which cannot be loaded: "
+                         f"{str(e).splitlines()[0][:200]}") from None
+    model = PeftModel.from_pretrained(model, str(model_dir))
+    if not pc.is_prompt_learning:
+        return model.merge_and_unload()
+    align_prompt_outputs(model)
+    return model
+
+
+def max_positions(config) -> int | None:
+    for key in ("max_position_embeddings", "n_positions"):
+        if isinstance(getattr(config, key, None), int):
+            return getattr(config, key)
+    return None
+
+
+__all__ = ["ADAPTERS", "PeftStrategy", "TASK_TYPES", "align_prompt_outputs", "block_linears", "head_modules",
+           "load_adapter_folder", "peft_of", "resolve_targets", "task_type"]
