@@ -96,16 +96,18 @@ class Contrastive(Task):
             require_columns({s: p for s, p in ds.items() if s == "train"}, {"data.text_pair_column":
                                                                             d.text_pair_column})
         for split, part in ds.items():
-            cols = [d.text_column] + ([self.pair_column(part)] if self.pair_column(part) else [])
-            for col in cols:
+            pair_col = self.pair_column(part)
+            # unpaired text: empty rows (blank lines of a .txt file) are skipped; in pairs an empty side is an error
+            for col in [d.text_column, pair_col] if pair_col else []:
                 values = column(part, col)
                 empty = [i for i, t in enumerate(values) if not isinstance(t, str) or not t.strip()]
                 if empty and not d.skip_empty:
-                    raise DataError(f"{len(empty)} row(s) of the {split} data have empty text in column {col!r} "
+                    raise DataError(f"{len(empty)} pair(s) of the {split} data have empty text in column {col!r} "
                                     f"(first at row {empty[0] + 1}); remove them or set data.skip_empty: true")
-            if len(part) < 2:
-                raise DataError(f"the {split} data has {len(part)} row(s); contrastive learning needs at least 2 "
-                                "(the other rows are the negatives)")
+            n = sum(1 for t in column(part, d.text_column) if isinstance(t, str) and t.strip())
+            if n < 2:
+                raise DataError(f"the {split} data has {n} text(s); contrastive learning needs at least 2 (the other "
+                                "rows are the negatives)")
 
     def tokenizer_texts(self, ds):
         part = ds["train"]
