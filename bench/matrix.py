@@ -86,6 +86,7 @@ def main(argv=None):
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {r["name"]: r for r in json.loads(out.read_text())} if out.exists() else {}
     only = set(args.only.split(",")) if args.only else None
+    ran: list[str] = []
     for name, overrides in spec["rows"].items():
         if only and name not in only:
             continue
@@ -93,7 +94,12 @@ def main(argv=None):
         done[name] = run_row(spec["base"], resolve_refs(overrides or [], done), args.runs_dir, name)
         if done[name]["returncode"]:
             print(f"  failed: {done[name]['error']}", file=sys.stderr)
-        out.write_text(json.dumps(list(done.values()), indent=2))
+        # Another matrix process may have written rows meanwhile: merge with the file as it is now.
+        merged = {r["name"]: r for r in json.loads(out.read_text())} if out.exists() else {}
+        merged.update({n: done[n] for n in ran + [name]})
+        done.update(merged)
+        ran.append(name)
+        out.write_text(json.dumps(list(merged.values()), indent=2))
     order = [n for n in spec["rows"] if n in done]
     print(table([done[n] for n in order], spec.get("columns", ["eval_accuracy"])))
 

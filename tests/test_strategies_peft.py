@@ -357,3 +357,16 @@ def test_soft_prompt_generation_matches_step_by_step_decoding(make_cfg, tiny_gpt
     base = model.get_base_model().generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=12,
                                            do_sample=False, pad_token_id=ctx.tokenizer.pad_token_id)
     assert base.tolist() != seq.tolist()                              # the prompt matters
+
+
+def test_lora_composes_with_distillation(make_cfg, train, tiny_bert_dir, tiny_cls_data):
+    data_cfg = {"train": tiny_cls_data["train"], "test": tiny_cls_data["test"]}
+    teacher_paths, teacher = train(make_cfg(model={"name": tiny_bert_dir}, data=data_cfg, train={"max_steps": 4}))
+    cfg = make_cfg(model={"name": tiny_bert_dir}, data=data_cfg, train={"max_steps": 4},
+                   strategy=[{"name": "lora", "r": 4}, {"name": "distill", "teacher": str(teacher_paths.root),
+                                                        "alpha": 0.5}])
+    paths, summary = train(cfg)
+    assert summary["status"] == "completed", summary.get("error")
+    steps = store.read_metrics(paths, ("step",))
+    assert all(set(s["terms"]) >= {"task", "kd"} for s in steps)
+    assert summary["metrics"]["trainable_pct"] < 50 and not (paths.model / "adapter_config.json").exists()
