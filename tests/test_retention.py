@@ -6,10 +6,13 @@ as a classifier (the base's LM head put back on its backbone)."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import torch
 
 from _eval_helpers import general_file, train_run
+from conftest import NEG, NOUNS, POS
 from workbench.errors import ModelError
 from workbench.evaluate import compare
 from workbench.retention import (N_TEXTS, held_out_texts, linear_cka, neighbour_recall, reference,
@@ -60,28 +63,63 @@ def test_scratch_presets_have_nothing_to_retain():
 
 # ---- whole models ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, tiny_bert_dir, tiny_gpt_dir):
-    """General text, and tiny BERT / GPT-2 models pre-trained on it (runs), so there is a skill to forget."""
+def world(tmp_path_factory, tiny_gpt_dir):
+    """General text, and a tiny GPT-2 pre-trained on it (a run), so there is a skill to forget."""
     root = tmp_path_factory.mktemp("retention")
     general = general_file(root, n=200)
     runs = root / "runs"
-    bert = train_run(runs, tiny_bert_dir, {"train": general, "max_length": 32}, task="masked_lm", max_steps=80,
-                     lr=1e-2, batch_size=32)
     gpt = train_run(runs, tiny_gpt_dir, {"train": general, "max_length": 32}, task="causal_lm", max_steps=60,
                     lr=1e-2, batch_size=16)
-    return {"root": root, "runs": runs, "general": general, "bert": bert, "gpt": gpt}
+    return {"root": root, "runs": runs, "general": general, "gpt": gpt}
 
 
-def test_encoder_with_mlm_head(world, tiny_cls_data):
+def pattern_lines(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [f"the {rng.choice(NOUNS)} is {rng.choice(POS + NEG)} and {rng.choice(NOUNS)}s are "
+            f"{rng.choice(POS + NEG)} today." for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def mlm_base(tmp_path_factory, tiny_bert_dir) -> dict:
+    """The tiny BERT with its MLM head pre-trained on patterned sentences (a plain loop, 200 steps: ~70 % of masked
+    tokens right), saved like a hub model; and held-out sentences of the same kind as the retention text."""
+    from transformers import AutoTokenizer, BertForMaskedLM
+    root = tmp_path_factory.mktemp("mlm_base")
+    tok = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    model = BertForMaskedLM.from_pretrained(tiny_bert_dir, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+    lines, g = pattern_lines(200, 0), torch.Generator().manual_seed(0)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    for _ in range(200):
+        batch = tok([lines[i] for i in torch.randint(len(lines), (32,), generator=g).tolist()], padding=True,
+                    return_tensors="pt")
+        ids = batch["input_ids"]
+        special = torch.tensor([tok.get_special_tokens_mask(r.tolist(), already_has_special_tokens=True)
+                                for r in ids]).bool() | (batch["attention_mask"] == 0)
+        pick = (torch.rand(ids.shape, generator=g) < 0.15) & ~special
+        out = model(**{**batch, "input_ids": ids.masked_fill(pick, tok.mask_token_id)},
+                    labels=ids.masked_fill(~pick, -100))
+        out.loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    model.save_pretrained(root / "model")
+    tok.save_pretrained(root / "model")
+    held = root / "held_out.txt"
+    held.write_text("\n".join(pattern_lines(150, 9)) + "\n")
+    return {"model": str(root / "model"), "held_out": str(held), "runs": root / "runs"}
+
+
+def test_encoder_with_mlm_head(mlm_base, tiny_cls_data):
     data = {"train": tiny_cls_data["train"], "test": tiny_cls_data["test"]}
-    hard = train_run(world["runs"], world["bert"], data, max_steps=20, lr=2e-2)
-    out = compare([hard, "base"], runs_dir=world["runs"], retention_source=world["general"], memory=False,
-                  latency_examples=2)
-    run, base = (m["retention"] for m in out["models"])
-    assert base["method"] == run["method"] == "mlm_accuracy_ratio", out["notes"]
-    assert base["measures"]["base_mlm_accuracy"] >= 0.1               # the pre-trained skill exists
+    gentle = train_run(mlm_base["runs"], mlm_base["model"], data, max_steps=4, lr=1e-4)
+    hard = train_run(mlm_base["runs"], mlm_base["model"], data, max_steps=20, lr=2e-2)
+    out = compare([hard, gentle, "base"], runs_dir=mlm_base["runs"], retention_source=mlm_base["held_out"],
+                  memory=False, latency_examples=2)
+    hard, gentle, base = (m["retention"] for m in out["models"])
+    assert base["method"] == hard["method"] == gentle["method"] == "mlm_accuracy_ratio", out["notes"]
+    assert base["measures"]["base_mlm_accuracy"] >= 0.5                # the pre-trained skill exists
     assert base["retention"] == 1.0 and base["measures"]["cka"] == 1.0
-    assert run["retention"] < 1.0 and run["measures"]["mlm_accuracy"] < base["measures"]["mlm_accuracy"]
+    assert hard["retention"] < gentle["retention"] <= 1.0
+    assert hard["measures"]["mlm_accuracy"] < base["measures"]["mlm_accuracy"]
 
 
 def test_causal_lm_forgets_general_text(world, tiny_text):
