@@ -166,7 +166,8 @@ def test_lora_run_saves_a_plain_model_that_pipeline_loads(make_cfg, train, tiny_
 
 
 def test_lora_causal_lm_run_and_reload(make_cfg, train, tiny_gpt_dir, tiny_text):
-    cfg = make_cfg(task="causal_lm", model={"name": tiny_gpt_dir}, data={"train": tiny_text, "max_length": 32},
+    cfg = make_cfg(task={"name": "causal_lm", "max_new_tokens": 8}, model={"name": tiny_gpt_dir},
+                   data={"train": tiny_text, "max_length": 32},
                    strategy=[{"name": "lora", "r": 4}], train={"max_steps": 4})
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
@@ -197,7 +198,8 @@ def test_prompt_learning_trains_saves_and_reloads(name, kind, make_cfg, tiny_ber
     paths = store.RunPaths(tmp_path / "run")
     paths.root.mkdir()
     models.save(model, ctx.tokenizer, task, paths, ctx.cfg)
-    assert {"adapter_config.json", "adapter_model.safetensors", "config.json"} <= {p.name for p in paths.model.iterdir()}
+    files = {p.name for p in paths.model.iterdir()}
+    assert {"adapter_config.json", "adapter_model.safetensors", "config.json"} <= files
     reloaded, tok, task2, info = models.load_saved(paths.model)
     task2.setup(tok)
     assert torch.equal(logits_of(reloaded, task2, rows), expected)
@@ -208,7 +210,8 @@ def test_prompt_learning_trains_saves_and_reloads(name, kind, make_cfg, tiny_ber
 
 
 def test_prompt_learning_run_end_to_end(make_cfg, train, tiny_gpt_dir, tiny_text):
-    cfg = make_cfg(task="causal_lm", model={"name": tiny_gpt_dir}, data={"train": tiny_text, "max_length": 32},
+    cfg = make_cfg(task={"name": "causal_lm", "max_new_tokens": 8}, model={"name": tiny_gpt_dir},
+                   data={"train": tiny_text, "max_length": 32},
                    strategy=[{"name": "prompt", "num_virtual_tokens": 4, "init": "text",
                               "init_text": "the film is great"}], train={"max_steps": 3})
     paths, summary = train(cfg)
@@ -288,7 +291,7 @@ def test_qlora_mechanics_with_bitsandbytes_on_cpu(make_cfg, tiny_bert_dir, tiny_
     if not _bnb_cpu_works():
         pytest.skip("this bitsandbytes build cannot run 4-bit layers on CPU")
     import bitsandbytes as bnb
-    from transformers import AutoTokenizer, BertConfig, BertForMaskedLM
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForMaskedLM
     from workbench.strategies.qlora import QLora
     monkeypatch.setattr(QLora, "check", classmethod(lambda cls, options, cfg: None))
     tok = AutoTokenizer.from_pretrained(tiny_bert_dir)
@@ -302,11 +305,15 @@ def test_qlora_mechanics_with_bitsandbytes_on_cpu(make_cfg, tiny_bert_dir, tiny_
         {"train": tiny_cls_data["train"], "test": tiny_cls_data["test"], "max_length": 64},
         {"name": "qlora", "r": 4, "compute_dtype": "float32"})
     layers = dict(model.named_modules())
-    assert isinstance(layers["base_model.model.bert.encoder.layer.0.attention.self.query.base_layer"], bnb.nn.Linear4bit)
+    query = layers["base_model.model.bert.encoder.layer.0.attention.self.query.base_layer"]
+    assert isinstance(query, bnb.nn.Linear4bit)
     head = layers["base_model.model.classifier.modules_to_save.default"]
     assert type(head) is torch.nn.Linear and head.weight.dtype == torch.float32       # head not quantized
     pooler = layers["base_model.model.bert.pooler.dense.modules_to_save.default"]      # new: back to full precision
     assert type(pooler) is torch.nn.Linear
+    from workbench.anatomy import count_params
+    plain = AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "bert64"), num_labels=2)
+    assert count_params(model)[1] >= count_params(plain)[1]   # 4-bit weights counted as weights, not packed bytes
     before, start = snapshot(model), fixed_loss(model, task, rows)
     train_steps(model, task, rows, steps=6)
     moved = changed(model, before)

@@ -118,7 +118,8 @@ def test_heads_are_removed_whole(scope, tiny_bert_dir):
         for h in range(2):
             rows = slice(16 * h, 16 * (h + 1))
             parts = [att.self.query.weight[rows], att.self.key.weight[rows], att.self.value.weight[rows],
-                     att.self.query.bias[rows], att.self.key.bias[rows], att.self.value.bias[rows], att.output.dense.weight[:, rows]]
+                     att.self.query.bias[rows], att.self.key.bias[rows], att.self.value.bias[rows],
+                     att.output.dense.weight[:, rows]]
             gone = [bool((t == 0).all()) for t in parts]
             assert all(gone) or not any(gone), "a head is either removed whole or kept whole"
             pruned += gone[0]
@@ -189,7 +190,8 @@ def test_prune_refusals():
 
 
 def test_prune_loads_with_load_saved(make_cfg, train, tiny_gpt_dir, tiny_text):
-    cfg = make_cfg(task="causal_lm", model={"name": tiny_gpt_dir}, data={"train": tiny_text, "max_length": 32},
+    cfg = make_cfg(task={"name": "causal_lm", "max_new_tokens": 8}, model={"name": tiny_gpt_dir},
+                   data={"train": tiny_text, "max_length": 32},
                    strategy=[{"name": "prune", "sparsity": 0.3, "structure": "neurons", "scope": "layer", "start": 0.0,
                               "end": 0.5}])
     paths, summary = train(cfg)

@@ -4,6 +4,7 @@ pick the weights that count as pre-trained, without knowing the architecture by 
 
 from __future__ import annotations
 
+import math
 import re
 
 import torch.nn as nn
@@ -85,6 +86,9 @@ def count_params(model) -> tuple[int, int]:
         if id(p) in seen:
             continue
         seen.add(id(p))
-        total += p.numel()
-        trainable += p.numel() if p.requires_grad else 0
+        # A 4-bit (bitsandbytes) weight is stored packed, two values per byte: count the weights it stands for.
+        shape = getattr(getattr(p, "quant_state", None), "shape", None)
+        n = math.prod(shape) if shape is not None else p.numel()
+        total += n
+        trainable += n if p.requires_grad else 0
     return trainable, total

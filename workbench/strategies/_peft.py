@@ -5,11 +5,21 @@ loading a saved adapter folder back (`load_adapter_folder`, used by models.load_
 Adapters go only on the linear layers *inside the transformer blocks* (attention and feed-forward projections);
 embeddings, the pooler and the task head get none. The head is new, so it trains in full (peft's
 `modules_to_save`), as does any other module the checkpoint did not have (a freshly initialised pooler).
+
+LoRA, DoRA and (IA)³ are merged into the weights at the end: the run's model/ is a plain transformers model that
+`pipeline(...)` loads. Prefix and prompt tuning cannot be merged and qlora's base is 4-bit, so their model/ holds
+peft's adapter (adapter_config.json + adapter_model.safetensors, with the trained head) and the base's config.json
+with the task head's settings. models.load_saved rebuilds them from the base model adapter_config.json names.
+transformers' pipeline() cannot load such a folder (it has no full weights, and transformers' own peft support
+takes only adapters injected into layers); outside the workbench load it with peft:
+    base = AutoModelForSequenceClassification.from_pretrained(BASE, config=AutoConfig.from_pretrained(FOLDER))
+    model = PeftModel.from_pretrained(base, FOLDER)        # qlora: then model.merge_and_unload()
+(for a prompt-tuned causal LM use the workbench loader: peft 0.21's generate() re-inserts the soft prompt at every
+step under transformers 5; `align_prompt_outputs` fixes that and trims the virtual positions from the logits.)
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
@@ -83,6 +93,11 @@ def head_modules(model, new_names: set) -> list[str]:
     return sorted({name.rsplit(".", 1)[0] for name in head_names(model, new_names) if "." in name})
 
 
+def _plain(enum_or_str) -> str | None:
+    """peft keeps peft_type/task_type as enums after get_peft_model but as strings after loading a config."""
+    return getattr(enum_or_str, "value", enum_or_str)
+
+
 def inner_model(model):
     """The transformers model a task wrapper holds (`.hf_model`, e.g. under a CRF), or the model itself."""
     return model.hf_model if hasattr(model, "hf_model") else model
@@ -119,6 +134,7 @@ class PeftStrategy(Strategy):
         from peft import get_peft_model
         hf = inner_model(model)
         config = self.peft_config(hf, ctx)
+        config.revision = ctx.cfg.model.revision        # saved with the adapter: the exact base to load it on
         wrapped = get_peft_model(hf, config)
         align_prompt_outputs(wrapped)
         adapter = sum(p.numel() for n, p in wrapped.named_parameters() if p.requires_grad
@@ -209,11 +225,6 @@ def _soft_prompt_generate(peft_model, n: int):
 
 # ---------------------------------------------------------------------------------------------------------------
 # adapter folders: what models.save writes for adapters that are not merged (prefix, prompt, qlora)
-def _plain(enum_or_str) -> str | None:
-    """peft keeps peft_type/task_type as enums after get_peft_model but as strings after loading a config."""
-    return getattr(enum_or_str, "value", enum_or_str)
-
-
 def load_adapter_folder(model_dir: Path, auto_cls, info: dict):
     """Rebuild a saved adapter run for inference: the base model named in adapter_config.json (or, when that path
     is gone, the workbench.json base resolved again), with the task head's config saved beside the adapter, then

@@ -28,7 +28,8 @@ class Prune(Strategy):
                "removed (those can be cut out of the model for real speed-ups); 'unstructured' removes single "
                "weights (higher accuracy at the same sparsity, needs sparse kernels to be faster). Only the linear "
                "layers inside the transformer blocks are pruned: embeddings, pooler and task head are kept whole.")
-    formula = "s_t = s_f · (1 − (1 − (t − t_0)/(t_1 − t_0))³)   (cubic; linear: s_f · (t − t_0)/(t_1 − t_0)),  W ← W ⊙ M"
+    formula = ("s_t = s_f · (1 − (1 − (t − t_0)/(t_1 − t_0))³)   (cubic; linear: s_f · (t − t_0)/(t_1 − t_0)),   "
+               "W ← W ⊙ M after every step")
     direction = "compression"
     conflicts = ADAPTERS
     conflict_reasons = {a: CONFLICT_REASONS["prune"] for a in ADAPTERS}
