@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from .. import models
-from ..anatomy import count_params, num_layers, unwrap
+from ..anatomy import clean_name, count_params, num_layers, unwrap
 from ..errors import ConfigError, ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
@@ -87,7 +87,7 @@ class Distill(Strategy):
             if source.kind == "scratch":
                 raise ConfigError(f"{where}.teacher", f"{options.teacher!r} is a from-scratch preset that knows "
                                   "nothing yet; give a trained run or model folder as the teacher")
-        if options.teacher.strip() == "base":
+        else:
             from ..tasks import TASKS
             source = models.resolve(cfg.model.name, cfg.output.runs_dir)
             trained = source.kind == "local" and models.read_training_info(source.ref).get("task") == cfg.task.name
@@ -132,8 +132,8 @@ class Distill(Strategy):
                 p.requires_grad_(True)
             # The student starts from the teacher's weights: that is its θ_pre for l2sp and weight_distance.
             ctx.pre_state.clear()
-            ctx.pre_state.update({n: p.detach().to("cpu", copy=True) for n, p in model.named_parameters()
-                                  if n not in ctx.new_names})
+            ctx.pre_state.update({clean_name(n): p.detach().to("cpu", copy=True) for n, p in model.named_parameters()
+                                  if clean_name(n) not in ctx.new_names})
             ctx.log(f"distill: student keeps teacher blocks {keep} of {num_layers(teacher)} "
                     f"({count_params(model)[1]:,} of {count_params(teacher)[1]:,} parameters)")
         self.teacher = teacher.to(ctx.device).eval()
