@@ -76,6 +76,7 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
                     f'<span>{i18n.t("app.subtitle", lang)}</span></div>')
             lang = gr.Radio([label for label in i18n.LANGS], value="en", show_label=False, container=False,
                             scale=0, min_width=220, elem_id="lang")
+        ctx.parts["ready"] = gr.HTML("", elem_id="wb-ready", elem_classes="wb-slot")   # set when the page loaded
         with gr.Tabs(selected="model", elem_id="tabs") as tabs:
             ctx.parts["tabs"] = tabs
             with tr.make(gr.Tab, label="tab.model", id="model", elem_id="tab-model"):
@@ -135,6 +136,8 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
 
     demo.load(on_load, session, [session, timer, lang], show_progress="hidden") \
         .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
-        .then(check_fn, check_in, check_out, show_progress="hidden")
+        .then(check_fn, check_in, check_out, show_progress="hidden") \
+        .then(lambda: '<span class="wb-ready" data-ready="1"></span>', None, ctx.parts["ready"],
+              show_progress="hidden")
     train_page.select(show_config, config_in, config_out, show_progress="hidden")
     runs_page.select(list_runs, list_in, list_out, show_progress="hidden")

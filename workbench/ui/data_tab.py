@@ -68,6 +68,7 @@ def source_picker(ctx: AppContext, split: str, modes: tuple[str, ...]):
     return {"mode": mode, "builtin": builtin, "upload": upload, "stored": stored, "hub": hub}
 
 
+
 # ---------------------------------------------------------------------------------------------------------------
 # inspecting a source: preview, label counts, validation
 def partial_config(form, values) -> RunConfig:
@@ -158,11 +159,15 @@ def build(ctx: AppContext) -> dict:
             "data.test": test_msg, "data": data_msg}
     col_widgets = [cols[f] for f in COLUMN_FIELDS]
 
-    def run_check(session_state, *values):
-        """Preview + validation for the current task and data fields; messages go next to their field."""
+    def run_check(session_state, *values, guess: bool = False):
+        """Preview + validation for the current task and data fields; messages go next to their field. With
+        `guess` (a new source), column fields not found in the data are set from the real columns."""
         lang = session_state["lang"]
         out_msgs = {k: "" for k in msgs}
         col_updates = [gr.update() for _ in COLUMN_FIELDS]
+        if not form.to_dict(values)["data"].get("train"):   # upload mode before a file, or an empty hub id
+            out_msgs["data.train"] = message_html(i18n.t("data.choose", lang), "info")
+            return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
         try:
             cfg = partial_config(form, values)
             info = inspect(cfg)
@@ -171,15 +176,17 @@ def build(ctx: AppContext) -> dict:
             out_msgs[slot if slot in msgs else "data"] = message_html(error_text(e, lang))
             return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
         columns = info["columns"]
-        guesses = {"text_column": guess_column(columns, cfg.data.text_column, ("text", "sentence", "content",
-                                                                             "review", "question"), 0),
-                   "label_column": guess_column(columns, cfg.data.label_column, ("label", "labels", "tags",
-                                                                               "category"), -1),
-                   "text_pair_column": cfg.data.text_pair_column if cfg.data.text_pair_column in columns else ""}
+        guesses = {f: getattr(cfg.data, f) or "" for f in COLUMN_FIELDS}
+        if guess:
+            guesses = {"text_column": guess_column(columns, cfg.data.text_column, ("text", "sentence", "content",
+                                                                                 "review", "question"), 0),
+                       "label_column": guess_column(columns, cfg.data.label_column, ("label", "labels", "tags",
+                                                                                   "category"), -1),
+                       "text_pair_column": cfg.data.text_pair_column if cfg.data.text_pair_column in columns else ""}
         col_updates = [gr.update(choices=([("—", "")] if f == "text_pair_column" else []) + [(c, c) for c in columns],
                                  value=guesses[f]) for f in COLUMN_FIELDS]
         changed = any(guesses[f] != getattr(cfg.data, f) for f in COLUMN_FIELDS[:2])
-        try:   # the full check as a run would do it (with the guessed columns)
+        try:   # the full check as a run would do it (with the columns shown)
             full = RunConfig.from_dict({**cfg.to_dict(), "data": {**cfg.to_dict()["data"],
                                         **{f: guesses[f] or None for f in COLUMN_FIELDS}}})
             task_obj = TASKS.get(full.task.name)(full.task.options, full.data, full.model)
@@ -210,19 +217,22 @@ def build(ctx: AppContext) -> dict:
     task.change(lambda n: [gr.update(visible=n == name and has) for name, (_, has) in task_groups.items()],
                 task, [g for g, _ in task_groups.values()], show_progress="hidden")
 
+    def check_new_source(*args):
+        return run_check(*args, guess=True)
+
     def wire():   # after every tab is built: the check reads the whole form
         check_io = ([session, *form.inputs], [*msgs.values(), summary, preview, counts, *col_widgets])
         for split, src, msg in (("train", train_src, train_msg), ("validation", val_src, val_msg),
                                 ("test", test_src, test_msg)):
             ev = src["upload"].upload(on_upload, [src["upload"], session], [src["stored"], msg],
                                       show_progress="hidden")
-            if split == "train":
-                ev.then(run_check, *check_io, show_progress="minimal")
-        for trigger in (train_src["hub"].submit, task.input, check.click, cols["text_column"].input,
-                        cols["label_column"].input):
+            ev.then(check_new_source if split == "train" else run_check, *check_io, show_progress="minimal")
+        for trigger in (train_src["hub"].submit, train_src["mode"].input):
+            trigger(check_new_source, *check_io, show_progress="minimal")
+        for trigger in (task.input, check.click, cols["text_column"].input, cols["label_column"].input):
             trigger(run_check, *check_io, show_progress="minimal")
         train_src["builtin"].input(on_builtin, train_src["builtin"], task, show_progress="hidden") \
-            .then(run_check, *check_io, show_progress="minimal")
+            .then(check_new_source, *check_io, show_progress="minimal")
         ctx.parts["data_check"] = (run_check, *check_io)
 
     ctx.later.append(wire)

@@ -172,6 +172,8 @@ STRINGS: dict[str, dict[str, str]] = {
                         "按回车加载（未缓存时需要联网）。"),
     "data.more_splits": _s("Validation and test data (optional)", "验证与测试数据（可选）"),
     "data.check": _s("Check data", "检查数据"),
+    "data.choose": _s("Choose the training data: upload a file or enter a hub dataset id.",
+                      "请选择训练数据：上传文件或输入 Hub 数据集 ID。"),
     "data.preview": _s("First rows", "前几行"),
     "data.label_counts": _s("Label counts (training data)", "标签分布（训练数据）"),
     "data.no_counts": _s("No label column to count", "没有可统计的标签列"),

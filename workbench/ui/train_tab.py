@@ -150,7 +150,7 @@ def build(ctx: AppContext) -> dict:
         try:
             cfg = form.to_config(values)
         except WorkbenchError as e:
-            return gr.update(), gr.update(), message_html(error_text(e, lang)), plan_html(None, lang, e)
+            return gr.update(), gr.update(), "", plan_html(None, lang, e)
         return cfg.to_yaml(), cfg.to_cli(), "", plan_html(cfg, lang)
 
 

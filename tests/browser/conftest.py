@@ -1,0 +1,120 @@
+"""Browser fixtures: the real app (`python app.py`) on a free loopback port with a temporary runs folder, driven
+by Playwright in the system's headless Chromium (never a downloaded browser). Every test page records the
+requests it makes; none may leave 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+START_TIMEOUT_S = 180      # importing torch + transformers + gradio on a busy 2-core machine
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the page fixture can screenshot a failed test."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, tiny_cls_data):
+    """Start the app in a subprocess; yields (url, runs_dir). Data files of the tiny set's folder are allowed so a
+    YAML naming them loads, but the tests upload through the page like a user."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    root = tmp_path_factory.mktemp("app")
+    runs = root / "runs"
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+    log = open(root / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port),
+                             "--runs-dir", str(runs)], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}:\n{(root / 'app.log').read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline:
+            proc.kill()
+            raise RuntimeError(f"the app did not answer within {START_TIMEOUT_S} s:\n"
+                               f"{(root / 'app.log').read_text()[-3000:]}")
+        time.sleep(0.5)
+    yield url, runs
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """Folder of the screenshots every test saves (its path is printed at the end of the session)."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    yield folder
+    print(f"\nbrowser screenshots: {folder}")
+
+
+@pytest.fixture
+def page(browser, app_url, shots, request):
+    """A fresh page (its own session) on the app, at 1400x900; fails the test if a request left loopback."""
+    url, _ = app_url
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.set_default_timeout(60_000)
+    from playwright.sync_api import expect
+    expect.set_options(timeout=60_000)   # a busy 2-core machine answers slowly
+    pg.goto(url)
+    pg.wait_for_selector("#tabs", timeout=60_000)
+    # the page's load events (re-attach, model facts, data check) have finished when this marker is drawn
+    pg.locator("#wb-ready [data-ready]").wait_for(state="attached", timeout=90_000)
+    pg.requests = requests
+    yield pg
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        pg.screenshot(path=str(shots / f"FAILED-{request.node.name}.png"), full_page=True)
+    context.close()
+    outside = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    assert not outside, f"requests left the machine: {outside[:5]}"
