@@ -149,6 +149,30 @@ def test_onnx_causal_lm_generates_like_pytorch(world, tiny_gpt_dir, tiny_text):
     assert onnx_answer["display"] == torch_answer["display"]
 
 
+@pytest.mark.parametrize("task, data, crf", [
+    ("token_classification", "builtin:ner", False), ("token_classification", "builtin:ner", True),
+    ({"name": "qa", "doc_stride": 8}, "builtin:qa", False)])
+def test_other_tasks_export_and_compare(world, tiny_bert_dir, task, data, crf, tmp_path):
+    """Token classification (with and without a CRF on top) and extractive QA: the ONNX graph reproduces the run's
+    metrics, loss included (OrtModel computes the heads' losses), and int8 stays close."""
+    from workbench import store, trainer
+    from workbench.config import RunConfig
+    cfg = RunConfig.from_dict({
+        "task": task, "model": {"name": tiny_bert_dir, "crf": crf},
+        "data": {"train": data, "max_length": 32, "max_train_samples": 48, "max_eval_samples": 12},
+        "train": {"max_steps": 4, "batch_size": 8, "lr": 5e-3, "precision": "fp32", "eval_every": 1000},
+        "output": {"runs_dir": str(tmp_path / "runs")}})
+    paths = store.create_run(cfg)
+    assert trainer.run(cfg, paths)["status"] == "completed"
+    world = {**world, "runs": tmp_path / "runs"}
+    out, onnx = do_export(world, str(paths.root), "onnx", retention=False)
+    assert (out / "crf.safetensors").is_file() == crf                 # the task's own layer travels along
+    assert onnx["max_abs_diff"] < 1e-4
+    assert onnx["metrics"] == pytest.approx(onnx["reference_metrics"], abs=1e-4)
+    _, int8 = do_export(world, str(paths.root), "int8", retention=False)
+    assert int8["size_bytes"] < int8["reference_size_bytes"] and int8["max_abs_diff"] < 0.1
+
+
 @pytest.fixture(scope="module")
 def wide_run(world, tmp_path_factory) -> str:
     """bitsandbytes' CPU 4-bit kernels work in blocks of 64 values: a tiny BERT of width 64."""

@@ -200,8 +200,10 @@ def _disagreements(task, prepared: Prepared, labels: list[str], predictions: lis
         if len({a.display for a in answers}) < 2:
             continue
         detail = answers[0].detail or {}
-        found.append({"input": inputs[i] if len(inputs) == n else detail.get("input", f"#{i}"),
-                      "gold": detail.get("gold"),
+        gold = detail.get("gold")
+        if gold is None and "gold_entities" in detail:         # token classification: spans, shown as predicted
+            gold = "; ".join(f"{e['type']}: {e['text']}" for e in detail["gold_entities"]) or "(no entities)"
+        found.append({"input": inputs[i] if len(inputs) == n else detail.get("text", f"#{i}"), "gold": gold,
                       "predictions": [{"model": m, "display": a.display, "confidence": a.confidence}
                                       for m, a in zip(labels, answers)]})
     found.sort(key=lambda d: -max((p["confidence"] or 0.0) for p in d["predictions"]))

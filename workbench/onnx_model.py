@@ -4,6 +4,7 @@ timed and compared by the same code as the PyTorch model it came from."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -58,8 +59,10 @@ def export_onnx(model, batch: dict[str, torch.Tensor], path: Path, causal: bool 
         torch.onnx.export(_Graph(hf, names, outputs, causal).eval(), tuple(batch[k] for k in names), str(path),
                           input_names=names, output_names=outputs, dynamic_axes=axes, opset_version=OPSET,
                           dynamo=False)
-    return {"inputs": names, "outputs": outputs, "opset": OPSET, "dynamic_axes": {k: list(v.values())
-                                                                                    for k, v in axes.items()}}
+    facts = {"inputs": names, "outputs": outputs, "opset": OPSET, "causal": causal,
+             "dynamic_axes": {k: list(v.values()) for k, v in axes.items()}}
+    (Path(path).parent / "onnx.json").write_text(json.dumps(facts, indent=2))
+    return facts
 
 
 class OrtModel(torch.nn.Module):
@@ -80,15 +83,36 @@ class OrtModel(torch.nn.Module):
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.output_names = [o.name for o in self.session.get_outputs()]
         self.config = AutoConfig.from_pretrained(str(folder))
+        facts = json.loads((folder / "onnx.json").read_text()) if (folder / "onnx.json").is_file() else {}
+        self.causal = bool(facts.get("causal"))
         self.anchor = torch.nn.Parameter(torch.zeros(0), requires_grad=False)   # tells callers the device: cpu
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, **ignored):
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, labels=None, start_positions=None,
+                end_positions=None, **ignored):
         given = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
         defaults = {"attention_mask": torch.ones_like(input_ids), "token_type_ids": torch.zeros_like(input_ids)}
         feed = {n: (given[n] if given[n] is not None else defaults[n]).detach().cpu().numpy().astype(np.int64)
                 for n in self.input_names}
         outs = self.session.run(self.output_names, feed)
-        return SimpleNamespace(**{n: torch.from_numpy(o) for n, o in zip(self.output_names, outs)})
+        out = SimpleNamespace(**{n: torch.from_numpy(o) for n, o in zip(self.output_names, outs)})
+        out.loss = self._loss(out, labels, start_positions, end_positions)
+        return out
+
+    def _loss(self, out, labels, start, end):
+        """The loss transformers' heads compute from these outputs (the tasks' evaluate reads it)."""
+        ce = torch.nn.functional.cross_entropy
+        if start is not None and end is not None and hasattr(out, "start_logits"):   # span QA
+            n = out.start_logits.shape[1]
+            return (ce(out.start_logits, start.cpu().clamp(0, n), ignore_index=n)
+                    + ce(out.end_logits, end.cpu().clamp(0, n), ignore_index=n)) / 2
+        if labels is None or not hasattr(out, "logits"):
+            return None
+        logits, labels = out.logits.float(), labels.cpu()
+        if self.causal:                                              # next-token prediction: shift by one
+            return ce(logits[:, :-1].flatten(0, 1), labels[:, 1:].flatten(), ignore_index=-100)
+        if logits.ndim == 2 and logits.shape[1] == 1:                # a regression head
+            return torch.nn.functional.mse_loss(logits.squeeze(-1), labels.float())
+        return ce(logits.flatten(0, -2), labels.flatten(), ignore_index=-100)
 
     @torch.no_grad()
     def generate(self, input_ids, attention_mask=None, max_new_tokens: int = 20, do_sample: bool = False,
