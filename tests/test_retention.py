@@ -16,7 +16,7 @@ from conftest import NEG, NOUNS, POS
 from workbench.errors import ModelError
 from workbench.evaluate import compare
 from workbench.retention import (N_TEXTS, held_out_texts, linear_cka, neighbour_recall, reference,
-                                 similarity_spearman)
+                                 similarity_spearman, training_texts)
 
 
 
@@ -54,6 +54,8 @@ def test_held_out_general_text_is_the_tail():
     assert len(lines) == N_TEXTS and all(len(t) >= 8 for t in lines)
     from workbench.data import general_texts
     assert lines == general_texts("builtin:general")[-N_TEXTS:]
+    rest = training_texts()                                        # what rehearsal / adversarial may use
+    assert rest and not set(rest) & set(lines) and len(rest) + len(lines) == len(general_texts("builtin:general"))
 
 
 def test_scratch_presets_have_nothing_to_retain():

@@ -35,9 +35,18 @@ MIN_MLM_ACCURACY = 0.10   # a base that predicts fewer masked tokens has no MLM 
 
 
 def held_out_texts(source: str = "builtin:general", n: int = N_TEXTS) -> list[str]:
-    """The last `n` passages of a general-text source: the held-out part no strategy trains on."""
+    """The last `n` passages of a general-text source: the held-out part no strategy should train on."""
     from .data import general_texts
     return general_texts(source)[-n:]
+
+
+def training_texts(source: str = "builtin:general", n: int = N_TEXTS, limit: int | None = None) -> list[str]:
+    """The passages before the held-out tail (for rehearsal / adversarial alignment), at most `limit`; all of them
+    when the source is too short to spare a tail of `n`."""
+    from .data import general_texts
+    lines = general_texts(source)
+    lines = lines[:-n] if len(lines) > 2 * n else lines
+    return lines[:limit] if limit else lines
 
 
 def backbone(model) -> torch.nn.Module | None:
