@@ -11,151 +11,22 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import random
-import resource
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from . import checkpoint, data, models, store, tasks
 from .anatomy import clean_name, count_params
+from .batches import Batches
 from .errors import WorkbenchError
 from .events import Eval, Finished, Recorder, Started, Step
 from .jobs import JobManager, StopSignal
+from .optim import make_optimizer, make_scheduler
+from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
+                      seed_everything, weight_distance)
 from .strategies import build as build_strategies
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# run context: what hooks may read
-@dataclass
-class RunContext:
-    cfg: object
-    task: object
-    tokenizer: object
-    device: torch.device
-    precision: str
-    family: str
-    new_names: set                      # parameters the task head added (not pre-trained)
-    pre_state: dict                     # θ_pre: clean name -> CPU copy of each pre-trained weight
-    paths: store.RunPaths
-    log: object                         # log(message, level="info")
-    raw: object = None                  # the raw DatasetDict
-    step: int = 0
-    total_steps: int = 0
-    extras: dict = field(default_factory=dict)   # strategies may share things here (a teacher...)
-    model: object = None                # the model the loop trains, set once every strategy's prepare has run
-
-    def autocast(self):
-        if self.precision == "fp32":
-            return contextlib.nullcontext()
-        dtype = torch.bfloat16 if self.precision == "bf16" else torch.float16
-        return torch.autocast(self.device.type, dtype=dtype)
-
-
-def pick_device(name: str) -> torch.device:
-    if name == "cuda" and not torch.cuda.is_available():
-        raise WorkbenchError("train.device is 'cuda' but no CUDA GPU is available; use 'auto' or 'cpu'")
-    return torch.device("cuda" if name in ("auto", "cuda") and torch.cuda.is_available() else "cpu")
-
-
-def pick_precision(name: str, device: torch.device) -> str:
-    if name == "auto":
-        if device.type == "cuda":
-            return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-        return "bf16" if cpu_bf16_supported() else "fp32"
-    if name == "fp16" and device.type != "cuda":
-        raise WorkbenchError("train.precision fp16 needs a CUDA GPU; on CPU use bf16 or fp32")
-    return name
-
-
-def cpu_bf16_supported() -> bool:
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        return False
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# batches: a pure function of (seed, epoch, index), so resuming needs only the step number
-class Batches:
-    def __init__(self, rows: list[dict], batch_size: int, seed: int, group_by_length: bool):
-        self.rows, self.bs, self.seed, self.group = rows, batch_size, seed, group_by_length
-        self.per_epoch = math.ceil(len(rows) / batch_size)       # micro-batches per epoch (last may be short)
-        self._cache: tuple[int, list[list[int]]] | None = None
-
-    def _epoch_batches(self, epoch: int) -> list[list[int]]:
-        g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-        order = torch.randperm(len(self.rows), generator=g).tolist()
-        if not self.group:
-            return [order[i:i + self.bs] for i in range(0, len(order), self.bs)]
-        # Sort within windows of 50 batches by length, then shuffle the batches: little padding, still random.
-        window, batches = 50 * self.bs, []
-        for w in range(0, len(order), window):
-            chunk = sorted(order[w:w + window], key=lambda i: -len(self.rows[i]["input_ids"]))
-            batches += [chunk[i:i + self.bs] for i in range(0, len(chunk), self.bs)]
-        perm = torch.randperm(len(batches), generator=g).tolist()
-        return [batches[i] for i in perm]
-
-    def get(self, m: int) -> list[dict]:
-        """The m-th micro-batch of the whole run."""
-        epoch, i = divmod(m, self.per_epoch)
-        if self._cache is None or self._cache[0] != epoch:
-            self._cache = (epoch, self._epoch_batches(epoch))
-        return [self.rows[j] for j in self._cache[1][i]]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# optimizer and schedule
-def make_optimizer(model, strategies, extra_modules, ctx, train_cfg) -> torch.optim.AdamW:
-    """AdamW with one group per (lr factor, weight decay): no decay on biases and norms (1-d tensors);
-    layer-wise factors come from the strategies' lr_multipliers hooks (multiplied when several give one)."""
-    factors: dict[str, float] = {}
-    for s in strategies:
-        for name, f in s.lr_multipliers(model, ctx).items():
-            factors[name] = factors.get(name, 1.0) * f
-    groups: dict[tuple[float, float], list] = {}
-    named = list(model.named_parameters()) + [(f"extra{j}.{n}", p) for j, m in enumerate(extra_modules)
-                                              for n, p in m.named_parameters()]
-    for name, p in named:
-        if not p.requires_grad:
-            continue
-        wd = 0.0 if p.ndim < 2 else train_cfg.weight_decay
-        groups.setdefault((factors.get(name, 1.0), wd), []).append(p)
-    if not groups:
-        raise WorkbenchError("no parameter is trainable with these strategies; check the strategy list")
-    param_groups = [{"params": ps, "lr": train_cfg.lr * f, "weight_decay": wd, "lr_factor": f}
-                    for (f, wd), ps in sorted(groups.items(), key=lambda kv: kv[0])]
-    fused = ctx.device.type in ("cpu", "cuda")
-    try:
-        return torch.optim.AdamW(param_groups, lr=train_cfg.lr, fused=fused)
-    except (RuntimeError, TypeError):
-        return torch.optim.AdamW(param_groups, lr=train_cfg.lr)
-
-
-def make_scheduler(optimizer, total_steps: int, train_cfg):
-    warmup = int(math.ceil(train_cfg.warmup_ratio * total_steps))
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / (warmup + 1)
-        if train_cfg.scheduler == "constant":
-            return 1.0
-        progress = (step - warmup) / max(1, total_steps - warmup)
-        if train_cfg.scheduler == "cosine":
-            return 0.5 * (1.0 + math.cos(math.pi * progress))
-        return max(0.0, 1.0 - progress)
-
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -419,22 +290,6 @@ def _samples(task, model, split_ds, ctx, seed) -> list[dict]:
         return []
     return [{"input": x if isinstance(x, str) else str(x), "output": p.display, "confidence": p.confidence}
             for x, p in zip(inputs, preds)]
-
-
-def weight_distance(model, pre_state: dict) -> float:
-    """‖θ − θ_pre‖ over the pre-trained weights (by plain transformers names), in fp32."""
-    total = 0.0
-    for name, p in model.named_parameters():
-        ref = pre_state.get(clean_name(name))
-        if ref is not None and ref.shape == p.shape:
-            total += (p.detach().float().cpu() - ref.float()).pow(2).sum().item()
-    return round(math.sqrt(total), 6)
-
-
-def peak_memory_mb(device) -> float:
-    if device.type == "cuda":
-        return round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)   # Linux reports KiB
 
 
 # ---------------------------------------------------------------------------------------------------------------

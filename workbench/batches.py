@@ -1,0 +1,34 @@
+"""Training batches as a pure function of (seed, epoch, index): resuming needs only the step number."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+class Batches:
+    def __init__(self, rows: list[dict], batch_size: int, seed: int, group_by_length: bool):
+        self.rows, self.bs, self.seed, self.group = rows, batch_size, seed, group_by_length
+        self.per_epoch = math.ceil(len(rows) / batch_size)       # micro-batches per epoch (last may be short)
+        self._cache: tuple[int, list[list[int]]] | None = None
+
+    def _epoch_batches(self, epoch: int) -> list[list[int]]:
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+        order = torch.randperm(len(self.rows), generator=g).tolist()
+        if not self.group:
+            return [order[i:i + self.bs] for i in range(0, len(order), self.bs)]
+        # Sort within windows of 50 batches by length, then shuffle the batches: little padding, still random.
+        window, batches = 50 * self.bs, []
+        for w in range(0, len(order), window):
+            chunk = sorted(order[w:w + window], key=lambda i: -len(self.rows[i]["input_ids"]))
+            batches += [chunk[i:i + self.bs] for i in range(0, len(chunk), self.bs)]
+        perm = torch.randperm(len(batches), generator=g).tolist()
+        return [batches[i] for i in perm]
+
+    def get(self, m: int) -> list[dict]:
+        """The m-th micro-batch of the whole run."""
+        epoch, i = divmod(m, self.per_epoch)
+        if self._cache is None or self._cache[0] != epoch:
+            self._cache = (epoch, self._epoch_batches(epoch))
+        return [self.rows[j] for j in self._cache[1][i]]
