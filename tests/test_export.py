@@ -102,6 +102,10 @@ def test_int8_smaller_and_close(world):
     table = compare([world["run"], str(out)], runs_dir=world["runs"], retention=False, memory=False,
                     latency_examples=4)
     assert [m["kind"] for m in table["models"]] == ["run", "export"]
+    from workbench.refs import ModelCache
+    cache = ModelCache()
+    again = export(world["run"], "int8", runs_dir=world["runs"], retention=False, memory=False, cache=cache)
+    assert again == out and all(".int8.tmp" not in str(k[1]) for k in cache._models)   # no moved folder kept
     assert table["models"][1]["size_bytes"] == report["size_bytes"]
 
 

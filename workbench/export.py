@@ -217,6 +217,8 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        cache.forget(str(tmp.resolve()))                          # the caller's cache keeps no moved folder
     say(1.0, "done")
     return out
 

@@ -300,6 +300,12 @@ class ModelCache:
                 self._prepared[key] = prepare(first, data, split, max_examples, seed)
             return self._prepared[key]
 
+    def forget(self, model_dir: str) -> None:
+        """Drop the models loaded from `model_dir` (an export's temporary folder once it has moved)."""
+        with self._lock:
+            for key in [k for k in self._models if k[1] == model_dir]:
+                del self._models[key]
+
     def clear(self) -> None:
         with self._lock:
             self._models.clear()
