@@ -38,10 +38,18 @@ def to_widget(info: opt.FieldInfo, value):
     if value is None:
         return None if info.kind in ("int", "float") else ("" if info.kind != "bool" else False)
     if info.kind == "list":
-        return list(value) if info.choices else ", ".join(map(str, value))
+        if info.choices:
+            return list(value)
+        if any(isinstance(v, (dict, list)) for v in value):   # structured items (sub-task specs): YAML flow
+            return _flow(value)
+        return ", ".join(map(str, value))
     if info.kind == "dict":
-        return yaml.safe_dump(value, default_flow_style=True, sort_keys=False).strip() if value else ""
+        return _flow(value) if value else ""
     return value
+
+
+def _flow(value) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10_000).strip()
 
 
 def from_widget(info: opt.FieldInfo, value, path: str):
@@ -56,14 +64,15 @@ def from_widget(info: opt.FieldInfo, value, path: str):
         return value
     if info.kind == "bool":
         return bool(value)
-    if info.kind == "dict":
+    if info.kind == "dict" or (info.kind == "list" and isinstance(value, str) and value.strip().startswith("[")):
         text = (value or "").strip()
         if not text:
             return None if info.optional else {}
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError:
-            raise ConfigError(path, "expected a mapping such as {key: value}") from None
+            what = "a mapping such as {key: value}" if info.kind == "dict" else "a list such as [{name: x}, ...]"
+            raise ConfigError(path, f"expected {what}") from None
     if isinstance(value, str) and value.strip() == "" and info.optional:
         return None
     return value

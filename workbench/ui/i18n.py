@@ -29,15 +29,16 @@ def knob_text(path: str, info, lang: str = "en") -> tuple[str, str]:
     if lang != "en" and key in KNOBS:
         label, help_text = KNOBS[key]
     rng = _range(info)
-    return label, f"{help_text} ({t('common.range', lang)} {rng})" if rng else help_text
+    return label, f"{help_text} ({rng})" if rng else help_text
 
 
 def _range(info) -> str:
-    if info.min is None and info.max is None:
-        return ""
-    lo = "" if info.min is None else f"{info.min:g}"
-    hi = "" if info.max is None else f"{info.max:g}"
-    return f"{lo} … {hi}"
+    """'0 – 1', '≥ 1' or '≤ 5' for a knob's allowed values."""
+    if info.min is not None and info.max is not None:
+        return f"{info.min:g} – {info.max:g}"
+    if info.min is not None:
+        return f"≥ {info.min:g}"
+    return f"≤ {info.max:g}" if info.max is not None else ""
 
 
 class Translator:
@@ -109,7 +110,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab.evaluate": _s("6 · Evaluate", "6 · 评估"),
     "tab.export": _s("7 · Export", "7 · 导出"),
     "common.advanced": _s("Advanced settings", "高级设置"),
-    "common.range": _s("range", "范围"),
     "common.unset": _s("not set", "未设置"),
     "err.internal": _s("Unexpected error (the details are in the server log): {error}",
                        "意外错误（详细信息见服务器日志）：{error}"),
@@ -208,6 +208,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.start": _s("Start training", "开始训练"),
     "train.idle": _s("No run on this page yet: press Start, or pick a run under “Showing run”.",
                      "本页面还没有运行：点击“开始训练”，或在“显示的运行”中选择一个运行。"),
+    "plan.title": _s("Start will train", "“开始训练”将训练"),
     "plan.model": _s("model", "模型"),
     "plan.data": _s("data", "数据"),
     "plan.task": _s("task", "任务"),

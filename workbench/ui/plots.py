@@ -54,8 +54,9 @@ def _grid(n: int) -> tuple[int, int]:
 
 
 def _panels(series: dict[str, tuple[list, list]], x_title: str, height_per_row: int, smooth: bool,
-            empty_text: str) -> go.Figure:
-    """One small panel per named series (each loss term / metric on its own axes: their scales differ)."""
+            empty_text: str, exponent: tuple[str, ...] = ()) -> go.Figure:
+    """One small panel per named series (each loss term / metric on its own axes: their scales differ).
+    Panels named in `exponent` label their y axis as 5e-05 rather than 50µ (learning rates)."""
     series = {k: v for k, v in series.items() if v[0]}
     if not series:
         return _empty(empty_text, height_per_row)
@@ -73,7 +74,11 @@ def _panels(series: dict[str, tuple[list, list]], x_title: str, height_per_row: 
             fig.add_trace(go.Scatter(x=xs, y=ema(ys), name=f"{name} (smoothed)", mode="lines",
                                      line=dict(color=color, width=2), showlegend=False,
                                      hovertemplate="%{y:.4g}"), row=r + 1, col=c + 1)
-        fig.update_xaxes(title_text=x_title if r == rows - 1 else None, row=r + 1, col=c + 1)
+        span = max(xs) - min(xs) if xs else 0
+        fig.update_xaxes(title_text=x_title if r == rows - 1 else None, dtick=1 if span <= 8 else None,
+                         row=r + 1, col=c + 1)
+        if name in exponent:
+            fig.update_yaxes(exponentformat="e", row=r + 1, col=c + 1)
     fig.update_annotations(font=dict(size=12))
     return _layout(fig, 40 + height_per_row * rows)
 
@@ -101,8 +106,9 @@ def loss_figure(events: list[dict], lang: str = "en") -> go.Figure:
 
 def lr_figure(events: list[dict], lang: str = "en") -> go.Figure:
     st = steps(events)
-    return _panels({i18n.t("plot.lr", lang): ([e["step"] for e in st], [e["lr"] for e in st])},
-                   i18n.t("plot.step", lang), 200, False, i18n.t("plot.waiting", lang))
+    name = i18n.t("plot.lr", lang)
+    return _panels({name: ([e["step"] for e in st], [e["lr"] for e in st])},
+                   i18n.t("plot.step", lang), 200, False, i18n.t("plot.waiting", lang), exponent=(name,))
 
 
 def eval_series(events: list[dict]) -> dict[str, tuple[list, list]]:

@@ -237,5 +237,6 @@ def build(ctx: AppContext) -> dict:
     cancel.click(lambda: gr.update(visible=False), None, confirm_row, show_progress="hidden")
     confirm.click(do_delete, [selected, session], [confirm_row, msg], show_progress="hidden") \
         .then(list_runs, *list_io, show_progress="hidden")
-    ctx.parts.update(runs_list=(list_runs, *list_io))
+    ctx.parts.update(runs_list=(list_runs, *list_io), on_resume=on_resume, on_selected=on_selected,
+                     do_delete=do_delete)
     return {"table": table}

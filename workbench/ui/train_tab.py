@@ -102,7 +102,7 @@ def build(ctx: AppContext) -> dict:
     tr, form = ctx.tr, ctx.form
     session = ctx.parts["session"]
     with gr.Row(equal_height=False):
-        with gr.Column(scale=2, min_width=330, elem_classes="wb-settings"):
+        with gr.Column(scale=2, min_width=400, elem_classes="wb-settings"):
             plan = gr.HTML(elem_id="train-plan")
             form.section("train", advanced=False, columns=2)
             form.section("output", skip=("runs_dir",), advanced=False, columns=2)
@@ -126,7 +126,7 @@ def build(ctx: AppContext) -> dict:
                     load_preset = tr.make(gr.Button, text="train.load_preset", size="sm")
                 load_yaml = tr.make(gr.UploadButton, label="train.load_yaml", file_types=[".yaml", ".yml"],
                                     type="filepath", size="sm", elem_id="train-load-yaml")
-        with gr.Column(scale=5, min_width=480):
+        with gr.Column(scale=4, min_width=480):
             with gr.Row(equal_height=True):
                 status = tr.make(gr.HTML, text=lambda lang: message_html(i18n.t("train.idle", lang), "info"),
                                  elem_id="train-status")
@@ -272,7 +272,8 @@ def build(ctx: AppContext) -> dict:
         ctx.parts["show_config"] = (show_config, *config_io)
 
     ctx.later.append(wire)
-    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_start=on_start, on_stop=on_stop)
+    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_start=on_start, on_stop=on_stop,
+                     on_load_file=on_load_file)
     return {"start": start, "timer": timer}
 
 
@@ -281,8 +282,10 @@ def plan_html(cfg: RunConfig | None, lang: str, err: Exception | None = None) ->
     if cfg is None:
         return message_html(i18n.t("train.plan_invalid", lang, error=str(err)))
     data = cfg.data.train if cfg.data.train.startswith("builtin:") else Path(cfg.data.train).name
-    items = [(i18n.t("plan.model", lang), cfg.model.name), (i18n.t("plan.data", lang), data),
+    model = Path(cfg.model.name).name if "/" in cfg.model.name and Path(cfg.model.name).exists() else cfg.model.name
+    items = [(i18n.t("plan.model", lang), model), (i18n.t("plan.data", lang), data),
              (i18n.t("plan.task", lang), cfg.task.name),
              (i18n.t("plan.strategy", lang), " + ".join(cfg.strategy_names()))]
     cells = "".join(f"<div><span>{html.escape(k)}</span><b>{html.escape(str(v))}</b></div>" for k, v in items)
-    return f'<div class="wb-plan">{cells}</div>'
+    title = f'<div class="wb-plan-title">{html.escape(i18n.t("plan.title", lang))}</div>'
+    return f'<div class="wb-plan">{title}{cells}</div>'
