@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 import pandas as pd
+from datasets import DatasetDict
 
 from .. import data as wb_data
 from ..config import RunConfig
@@ -68,7 +69,6 @@ def source_picker(ctx: AppContext, split: str, modes: tuple[str, ...]):
     return {"mode": mode, "builtin": builtin, "upload": upload, "stored": stored, "hub": hub}
 
 
-
 # ---------------------------------------------------------------------------------------------------------------
 # inspecting a source: preview, label counts, validation
 def partial_config(form, values) -> RunConfig:
@@ -90,20 +90,21 @@ def guess_column(columns: list[str], current: str | None, preferred: tuple[str, 
 
 
 def inspect(cfg: RunConfig) -> dict:
-    """Read the training source: columns, first rows, label counts; then load all splits as a run would
-    (raises DataError/ConfigError naming the problem)."""
+    """Read the training source as the task reads it: its columns, first rows and label counts (tags of tagged
+    sentences are counted one by one). Raises DataError naming the problem."""
     task = TASKS.get(cfg.task.name)(cfg.task.options, cfg.data, cfg.model)
     ds = wb_data.read_source(cfg.data.train, task, cfg.data, "train")
-    train = ds["train"] if hasattr(ds, "keys") and "train" in ds else (ds if not hasattr(ds, "keys") else
-                                                                          next(iter(ds.values())))
-    head = train.select(range(min(PREVIEW_ROWS, len(train))))
+    if isinstance(ds, DatasetDict):
+        ds = ds["train"] if "train" in ds else next(iter(ds.values()))
+    head = ds.select(range(min(PREVIEW_ROWS, len(ds))))
     frame = pd.DataFrame({c: [_cell(v) for v in wb_data.column(head, c)] for c in head.column_names})
     counts = {}
-    if cfg.data.label_column in train.column_names:
-        values = wb_data.column(train, cfg.data.label_column)
-        if all(isinstance(v, (str, int, bool)) for v in values[:1000]):
-            counts = dict(collections.Counter(map(str, values)).most_common(30))
-    return {"columns": train.column_names, "rows": len(train), "frame": frame, "counts": counts}
+    if cfg.data.label_column in ds.column_names:
+        values = wb_data.column(ds, cfg.data.label_column)
+        flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
+        if all(isinstance(v, (str, int, bool)) for v in flat[:5000]):
+            counts = dict(collections.Counter(map(str, flat)).most_common(30))
+    return {"columns": ds.column_names, "rows": len(ds), "frame": frame, "counts": counts}
 
 
 def _cell(v) -> str:

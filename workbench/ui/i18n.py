@@ -24,7 +24,7 @@ def t(key: str, lang: str = "en", **fmt) -> str:
 def knob_text(path: str, info, lang: str = "en") -> tuple[str, str]:
     """(label, help) of a knob widget. `path` is a form path ("train.lr", "strategy:freeze.k")."""
     key = path.replace(":", ".", 1)
-    label = info.label[:1].upper() + info.label[1:]
+    label = info.label[:1].upper() + info.label[1:] if info.label[:1].isascii() else info.label   # not λ -> Λ
     help_text = info.help
     if lang != "en" and key in KNOBS:
         label, help_text = KNOBS[key]
@@ -35,10 +35,15 @@ def knob_text(path: str, info, lang: str = "en") -> tuple[str, str]:
 def _range(info) -> str:
     """'0 – 1', '≥ 1' or '≤ 5' for a knob's allowed values."""
     if info.min is not None and info.max is not None:
-        return f"{info.min:g} – {info.max:g}"
+        return f"{_num(info.min)} – {_num(info.max)}"
     if info.min is not None:
-        return f"≥ {info.min:g}"
-    return f"≤ {info.max:g}" if info.max is not None else ""
+        return f"≥ {_num(info.min)}"
+    return f"≤ {_num(info.max)}" if info.max is not None else ""
+
+
+def _num(v) -> str:
+    """1000000 -> '1,000,000'; 0.5 -> '0.5'; 1e-8 -> '1e-08'."""
+    return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e12 else f"{v:g}"
 
 
 class Translator:
@@ -272,6 +277,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "runs.watch": _s("Show in Train", "在训练页查看"),
     "runs.resume": _s("Resume", "恢复训练"),
     "runs.epochs": _s("Train to epoch", "训练到第几轮"),
+    "runs.epochs_info": _s("Continue a finished run from its last checkpoint until this epoch.",
+                           "从最后一个检查点继续已完成的运行，直到这一轮。"),
     "runs.continue": _s("Continue for more epochs", "继续训练更多轮"),
     "runs.delete": _s("Delete…", "删除…"),
     "runs.confirm_delete": _s("Delete for good", "确认删除"),

@@ -106,13 +106,14 @@ def build(ctx: AppContext) -> dict:
     table = gr.Dataframe(interactive=False, wrap=True, max_height=320, elem_id="runs-table")
     selected = tr.make(gr.Dropdown, label="runs.selected", info="runs.selected_info", choices=[], value=[],
                        multiselect=True, elem_id="runs-selected")
-    with gr.Row():
-        watch = tr.make(gr.Button, text="runs.watch", size="sm", elem_id="runs-watch")
-        resume = tr.make(gr.Button, text="runs.resume", size="sm", elem_id="runs-resume")
-        epochs = tr.make(gr.Number, label="runs.epochs", value=None, minimum=0, scale=0, min_width=150,
+    with gr.Row(equal_height=True):
+        watch = tr.make(gr.Button, text="runs.watch", elem_id="runs-watch", min_width=120)
+        resume = tr.make(gr.Button, text="runs.resume", elem_id="runs-resume", min_width=120)
+        delete = tr.make(gr.Button, text="runs.delete", variant="stop", elem_id="runs-delete", min_width=110)
+    with gr.Row(equal_height=True):
+        epochs = tr.make(gr.Number, label="runs.epochs", info="runs.epochs_info", value=None, minimum=0, scale=2,
                          elem_id="runs-epochs")
-        extend = tr.make(gr.Button, text="runs.continue", size="sm", elem_id="runs-continue")
-        delete = tr.make(gr.Button, text="runs.delete", size="sm", variant="stop", elem_id="runs-delete")
+        extend = tr.make(gr.Button, text="runs.continue", elem_id="runs-continue", scale=1, min_width=180)
     with gr.Row(visible=False, elem_classes="wb-confirm") as confirm_row:
         confirm_text = gr.HTML()
         confirm = tr.make(gr.Button, text="runs.confirm_delete", variant="stop", size="sm", elem_id="runs-confirm")

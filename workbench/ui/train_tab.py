@@ -261,7 +261,8 @@ def build(ctx: AppContext) -> dict:
         config_io = ([session, *form.inputs], [yaml_box, cli_box, msg, plan])
         cfg_box.expand(show_config, *config_io, show_progress="hidden")
         start.click(on_start, [session, *form.inputs], [session, timer, yaml_box, cli_box, watch, *slot_outputs],
-                    show_progress="hidden", concurrency_limit=1)
+                    show_progress="hidden", concurrency_limit=1) \
+            .then(poll, session, poll_out, show_progress="hidden")   # the status at once, not after a tick
         describe_fn, describe_in, describe_out = ctx.parts["model_describe"]
         check_fn, check_in, check_out = ctx.parts["data_check"]
         for ev in (load_yaml.upload(on_load_file, [load_yaml, session], form.inputs + slot_outputs),
