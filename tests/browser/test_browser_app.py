@@ -65,9 +65,9 @@ def wait_status(page, word: str, timeout: int = SLOW_MS) -> str:
 
 
 def stop_current(page) -> None:
-    if page.locator("#train-stop").is_enabled():
-        page.locator("#train-stop").click()
-        wait_status(page, "cancelled")
+    expect(page.locator("#train-stop")).to_be_enabled()
+    page.locator("#train-stop").click()
+    wait_status(page, "cancelled")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -152,6 +152,17 @@ def test_reload_reattaches_to_the_running_job(page, tiny_bert_dir, tiny_cls_data
         page.wait_for_timeout(250)
     assert loss_points(page) >= 1
     page.screenshot(path=str(shots / "reattached.png"), full_page=True)
+    # a second Start queues behind the running job and says where it stands
+    page.locator("#train-start").click()
+    queued = wait_status(page, "position 1 in the queue")
+    assert run_id not in queued
+    page.screenshot(path=str(shots / "queued.png"), full_page=True)
+    page.locator("#train-stop").click()                      # drops the queued run
+    wait_status(page, "cancelled")
+    watch = page.locator("#train-watch input")               # back to the running one, and stop it
+    watch.click()
+    page.get_by_role("option", name=run_id).click()
+    wait_status(page, "running")
     stop_current(page)
 
 

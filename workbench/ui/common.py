@@ -8,9 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import gradio as gr
-
-from ..errors import ConfigError, DataError, ModelError, WorkbenchError
+from ..errors import DataError, ModelError, WorkbenchError
 from . import i18n
 from .form import Form
 
@@ -35,8 +33,6 @@ def new_session() -> dict:
 
 # ---------------------------------------------------------------------------------------------------------------
 # errors: each message goes next to the widget it is about
-SLOTS = ("model", "data.train", "data.validation", "data.test", "data.columns", "data", "task", "strategy",
-         "train", "general")
 _FIELD_RE = re.compile(r"\b((?:model|data|task|strategy|train|output)\.[A-Za-z_]+(?:\.[A-Za-z_]+)?)")
 _COLUMNS = ("data.text_column", "data.label_column", "data.text_pair_column")
 
@@ -116,8 +112,3 @@ def badge(status: str, lang: str, extra: str = "") -> str:
     label = i18n.t(f"status.{status}", lang) if f"status.{status}" in i18n.STRINGS else status
     text = f"{label} · {extra}" if extra else label
     return f'<span class="wb-badge wb-badge-{STATUS_KIND.get(status, "muted")}">{html.escape(text)}</span>'
-
-
-def warn(err: Exception, lang: str) -> None:
-    """A toast for the message (in addition to the inline one)."""
-    gr.Warning(error_text(err, lang))

@@ -35,7 +35,7 @@ def model_choices(runs_dir: Path, lang: str = "en") -> list[tuple[str, str]]:
     return out
 
 
-def metrics_frame(result: dict) -> pd.DataFrame:
+def metrics_frame(result: dict, lang: str = "en") -> pd.DataFrame:
     """One row per model: task metrics, then retention, size and speed."""
     main = result["main_metric"]
     names = [main] + [k for k in result["models"][0]["metrics"] if k != main
@@ -48,11 +48,12 @@ def metrics_frame(result: dict) -> pd.DataFrame:
                      fmt_count(m.get("params")), f"{size:.1f}" if size else "–",
                      fmt_value(m.get("latency_ms_per_example")), fmt_value(m.get("throughput_per_s")),
                      fmt_value(m.get("peak_memory_mb")) if m.get("peak_memory_mb") else "–"])
-    cols = ["model", *names, "retention", "params", "size MB", "latency ms/example", "examples/s", "peak MB"]
+    cols = [i18n.t("col.model", lang), *names] + [i18n.t(f"col.{k}", lang) for k in
+                                                  ("retention", "params", "size", "latency", "throughput", "peak")]
     return pd.DataFrame(rows, columns=cols)
 
 
-def disagreements_frame(result: dict) -> pd.DataFrame:
+def disagreements_frame(result: dict, lang: str = "en") -> pd.DataFrame:
     labels = [m["label"] for m in result["models"]]
     rows = []
     for d in result["disagreements"]:
@@ -60,7 +61,7 @@ def disagreements_frame(result: dict) -> pd.DataFrame:
         answers = {p["model"]: p["display"] + (f" ({p['confidence']:.2f})" if p.get("confidence") is not None else "")
                    for p in d["predictions"]}
         rows.append([text[:300], str(d.get("gold") or ""), *[answers.get(label, "") for label in labels]])
-    return pd.DataFrame(rows, columns=["input", "gold", *labels])
+    return pd.DataFrame(rows, columns=[i18n.t("col.input", lang), i18n.t("col.gold", lang), *labels])
 
 
 def highlighted(answer: dict) -> dict | None:
@@ -139,9 +140,9 @@ def build(ctx: AppContext) -> dict:
                       n=f"{result['n_examples']:,}", metric=result["main_metric"])
         note_html = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
         n_dis = len(result["disagreements"])
-        return ("", f'<div class="wb-summary">{html.escape(head)}</div>', metrics_frame(result),
+        return ("", f'<div class="wb-summary">{html.escape(head)}</div>', metrics_frame(result, lang),
                 f'<ul class="wb-note">{note_html}</ul>' if note_html else "",
-                disagreements_frame(result) if n_dis else pd.DataFrame({i18n.t("eval.agree", lang): []}))
+                disagreements_frame(result, lang) if n_dis else pd.DataFrame({i18n.t("eval.agree", lang): []}))
 
     run.click(on_compare, [chosen, split, limit, retention, memory, session], [msg, summary, table, notes, disagree],
               concurrency_limit=1)
@@ -172,7 +173,7 @@ def build(ctx: AppContext) -> dict:
         except Exception as e:
             return [message_html(error_text(e, lang)), None, gr.update(visible=False), *hidden]
         frame = pd.DataFrame([[a["model"], a["display"], fmt_value(a["confidence"]) if a["confidence"] is not None
-                               else "–"] for a in out], columns=["model", "answer", "confidence"])
+                               else "–"] for a in out], columns=[i18n.t(f"col.{c}", lang) for c in ("model", "answer", "confidence")])
         has_probs = any((a.get("detail") or {}).get("probs") for a in out)
         span_updates = []
         for i in range(MAX_MODELS):   # entities / answer spans highlighted, one box per model

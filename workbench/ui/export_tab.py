@@ -25,22 +25,25 @@ def finished_runs(runs_dir: Path) -> list[str]:
     return [r["id"] for r in rows if (Path(runs_dir) / r["id"] / "model" / "workbench.json").is_file()]
 
 
-def report_frame(report: dict) -> pd.DataFrame:
-    """The export against its run: metric, size, latency, memory, output difference."""
+def report_frame(report: dict, lang: str = "en") -> pd.DataFrame:
+    """The export against its run: metric, size, latency, output difference, retention."""
     main = report.get("main_metric")
-    rows = [(f"{main} (export / run)", f"{fmt_value(report['metrics'].get(main))} / "
-             f"{fmt_value(report['reference_metrics'].get(main))}"),
-            ("metric change", fmt_value(report.get("metric_delta"))),
-            ("size MB (export / run)", _mb(report.get("size_bytes")) + " / " + _mb(report.get("reference_size_bytes"))),
-            ("size ratio", fmt_value(report.get("size_ratio"))),
-            ("latency ms/example (export / run)", f"{fmt_value(report.get('latency_ms_per_example'))} / "
-             f"{fmt_value(report.get('reference_latency_ms_per_example'))}"),
-            ("speed-up", fmt_value(report.get("speedup"))),
-            ("max |output difference|", fmt_value(report.get("max_abs_diff")))]
+    pair = "{} / {}".format
+    rows = [(f"{main} ({i18n.t('export.vs', lang)})", pair(fmt_value(report["metrics"].get(main)),
+                                                          fmt_value(report["reference_metrics"].get(main)))),
+            (i18n.t("export.delta", lang), fmt_value(report.get("metric_delta"))),
+            (f"{i18n.t('col.size', lang)} ({i18n.t('export.vs', lang)})",
+             pair(_mb(report.get("size_bytes")), _mb(report.get("reference_size_bytes")))),
+            (i18n.t("export.size_ratio", lang), fmt_value(report.get("size_ratio"))),
+            (f"{i18n.t('col.latency', lang)} ({i18n.t('export.vs', lang)})",
+             pair(fmt_value(report.get("latency_ms_per_example")),
+                  fmt_value(report.get("reference_latency_ms_per_example")))),
+            (i18n.t("export.speedup", lang), fmt_value(report.get("speedup"))),
+            (i18n.t("export.diff", lang), fmt_value(report.get("max_abs_diff")))]
     ret = (report.get("retention") or {}).get("retention")
     if ret is not None:
-        rows.append(("retention", fmt_value(ret)))
-    return pd.DataFrame(rows, columns=["", "value"])
+        rows.append((i18n.t("col.retention", lang), fmt_value(ret)))
+    return pd.DataFrame(rows, columns=["", i18n.t("col.value", lang)])
 
 
 def _mb(n) -> str:
@@ -89,7 +92,7 @@ def build(ctx: AppContext) -> dict:
         out = Path(tempfile.mkdtemp(prefix="wb-export-"))
         handed = [shutil.copy(p, out / p.name) for p in (folder / "report.json", readme) if p.is_file()]
         where_html = message_html(i18n.t("export.done", lang, folder=str(folder)), "ok")
-        return ("", where_html, report_frame(report), [str(p) for p in handed],
+        return ("", where_html, report_frame(report, lang), [str(p) for p in handed],
                 readme.read_text(encoding="utf-8") if readme.is_file() else "")
 
     go.click(on_export, [run, fmt, limit, memory, session], [msg, where, table, files, card], concurrency_limit=1)

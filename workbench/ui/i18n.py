@@ -294,6 +294,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "runs.x": _s("x axis", "横轴"),
     "runs.diff": _s("Config differences", "配置差异"),
     "runs.details": _s("Details", "详情"),
+    "runs.diff_pick": _s("Select two or more runs to compare their configs.", "选择两个或更多运行以比较其配置。"),
+    # table columns
+    "col.model": _s("model", "模型"),
+    "col.field": _s("field", "字段"),
+    "col.value": _s("value", "值"),
+    "col.input": _s("input", "输入"),
+    "col.gold": _s("gold", "标准答案"),
+    "col.answer": _s("answer", "回答"),
+    "col.confidence": _s("confidence", "置信度"),
+    "col.retention": _s("retention", "知识保留"),
+    "col.params": _s("parameters", "参数量"),
+    "col.size": _s("size MB", "大小 MB"),
+    "col.latency": _s("latency ms/example", "延迟 毫秒/样本"),
+    "col.throughput": _s("examples/s", "样本/秒"),
+    "col.peak": _s("peak memory MB", "峰值内存 MB"),
     # evaluate tab
     "eval.intro": _s("Put two to four models side by side on the same data: finished runs, their exports and the "
                      "base model they started from.", "在同一数据上并排比较二到四个模型：已完成的运行、其导出版本以及"
@@ -332,6 +347,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.files": _s("Report and model card", "报告与模型卡"),
     "export.pick": _s("Choose a finished run first.", "请先选择一个已完成的运行。"),
     "export.done": _s("Exported to {folder}", "已导出到 {folder}"),
+    "export.vs": _s("export / run", "导出 / 原运行"),
+    "export.delta": _s("metric change", "指标变化"),
+    "export.size_ratio": _s("size ratio", "大小比例"),
+    "export.speedup": _s("speed-up", "加速比"),
+    "export.diff": _s("max |output difference|", "最大输出差异"),
 }
 
 

@@ -58,13 +58,13 @@ def _text(v) -> str:
         if isinstance(v, (dict, list)) else str(v)
 
 
-def config_diff(configs: dict[str, dict]) -> pd.DataFrame:
+def config_diff(configs: dict[str, dict], lang: str = "en") -> pd.DataFrame:
     """Rows where the selected runs' configs differ: field | run A | run B | ..."""
     flats = {rid: flatten_config(c) for rid, c in configs.items()}
     keys = list(dict.fromkeys(k for f in flats.values() for k in f))
     rows = [[k] + [f.get(k, "–") for f in flats.values()] for k in keys
             if len({f.get(k, "–") for f in flats.values()}) > 1]
-    return pd.DataFrame(rows, columns=["field"] + list(flats))
+    return pd.DataFrame(rows, columns=[i18n.t("col.field", lang)] + list(flats))
 
 
 def read_config(runs_dir, run_id: str) -> dict:
@@ -159,7 +159,8 @@ def build(ctx: AppContext) -> dict:
         names = list(dict.fromkeys(n for _, ev in runs for n in plots.metric_names(ev))) or ["loss"]
         m = m if m in names else names[0]
         cfgs = {rid: read_config(ctx.runs_dir, rid) for rid in chosen}
-        diff_frame = config_diff(cfgs) if len(chosen) > 1 else pd.DataFrame(columns=["field"])
+        diff_frame = config_diff(cfgs, lang) if len(chosen) > 1 else \
+            pd.DataFrame({i18n.t("runs.diff_pick", lang): []})
         info = details_html(ctx.runs_dir, chosen[-1], lang) if chosen else ""
         more = None
         if len(chosen) == 1:
