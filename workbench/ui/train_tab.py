@@ -229,7 +229,8 @@ def build(ctx: AppContext) -> dict:
         redraw = len(events) != session_state["drawn"]
         new = {**session_state, "drawn": len(events)}
         log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
-        return [new, gr.Timer(active=active),
+        # poll twice as often until the first loss point is drawn (the wait a user notices most)
+        return [new, gr.Timer(value=POLL_S / 2 if step_ev is None else POLL_S, active=active),
                 status_html(run_id, state, snap, start_ev, lang),
                 progress_html(start_ev, step_ev, state, lang),
                 plots.loss_figure(events, lang) if redraw else gr.skip(),
