@@ -68,7 +68,8 @@ def test_classification_plus_mlm_run_and_reload(make_cfg, train, tiny_cls_data, 
     assert (paths.model / "heads" / "masked_lm" / "head.safetensors").is_file()
     model, tok, task, info = models.load_saved(paths.model)
     assert model.heads["masked_lm"].bert.encoder is model.hf_model.bert.encoder
-    assert model.heads["masked_lm"].cls.predictions.decoder.weight is model.hf_model.bert.embeddings.word_embeddings.weight
+    shared_embeddings = model.hf_model.bert.embeddings.word_embeddings.weight
+    assert model.heads["masked_lm"].cls.predictions.decoder.weight is shared_embeddings
     # the reloaded model scores exactly what the run reported (same rows: the run's seed and splits)
     torch.manual_seed(cfg.train.seed)
     fresh = tasks.build(cfg)
@@ -96,7 +97,8 @@ def test_shared_encoder_gets_both_gradients_and_weights(tiny_cls_data, tiny_text
     model = loaded.model
     assert any(n.startswith("heads.masked_lm.cls.") for n in loaded.new_names)
     rows = task.encode(raw["train"], "train")
-    batch_rows = [r for r in rows if r["task"] == "classification"][:4] + [r for r in rows if r["task"] == "masked_lm"][:4]
+    batch_rows = [r for r in rows if r["task"] == "classification"][:4] + \
+        [r for r in rows if r["task"] == "masked_lm"][:4]
     out = task.forward(model, task.collate(batch_rows))
     assert set(out.loss_terms) == {"classification", "masked_lm"}
     assert out.loss_terms["masked_lm"].item() == pytest.approx(0.5 * out.outputs["masked_lm"].loss.item())

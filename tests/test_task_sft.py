@@ -168,7 +168,8 @@ def test_sft_run_saves_template_and_predicts_through_it(make_cfg, train, tmp_pat
 def test_sft_answer_loss_falls(make_cfg, train, tmp_path, tiny_gpt_dir):
     path = write(tmp_path, "a.json", ALPACA * 2)
     cfg = make_cfg(task={"name": "causal_lm", "max_new_tokens": 4}, model={"name": tiny_gpt_dir},
-                   data={"train": path, "max_length": 64}, train={"max_steps": 30, "eval_every": 10, "lr": 5e-3, "warmup_ratio": 0.0})
+                   data={"train": path, "max_length": 64},
+                   train={"max_steps": 30, "eval_every": 10, "lr": 5e-3, "warmup_ratio": 0.0})
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
     evals = [json.loads(x) for x in paths.metrics.read_text().splitlines() if '"type": "eval"' in x]

@@ -11,8 +11,8 @@ prompt tokenized at prediction time gives the same ids as in training.
 
 from __future__ import annotations
 
-from ..errors import DataError, ModelError
 from .. import formats
+from ..errors import DataError, ModelError
 
 # The built-in template (Alpaca style), used when the tokenizer has none. For a conversation
 #   [system S, user U, assistant A, user U2, assistant A2]
