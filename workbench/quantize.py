@@ -23,6 +23,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .errors import ModelError
+from .tensors_io import non_persistent_buffers
 
 SCHEME = "linear: dynamic int8, per-output-channel symmetric weights; embeddings: int8 rows, fp32 scale per row"
 
@@ -114,8 +115,9 @@ def save_int8(model: nn.Module, spec: dict, folder: Path) -> None:
         if m.bias() is not None:
             tensors[f"{name}.bias"] = m.bias().detach().contiguous()
     aliases, seen = {}, {}
-    for key, t in model.state_dict().items():
-        if _under(key.rsplit(".", 1)[0], linears) or key.rsplit(".", 2)[0] in linears:
+    buffers = non_persistent_buffers(model)
+    for key, t in list(model.state_dict().items()) + list(buffers.items()):
+        if _under(key.rsplit(".", 1)[0], linears):
             continue                                                 # packed params: stored above
         ptr = (t.data_ptr(), t.dtype, tuple(t.shape))
         if ptr in seen:                                              # tied weights: save once
@@ -124,43 +126,47 @@ def save_int8(model: nn.Module, spec: dict, folder: Path) -> None:
         seen[ptr] = key
         tensors[key] = t.detach().contiguous()
     save_file(tensors, str(Path(folder) / "model.safetensors"), metadata={"format": "pt", "workbench": "int8"})
-    (Path(folder) / "quantization.json").write_text(json.dumps({**spec, "aliases": aliases}, indent=2))
+    (Path(folder) / "quantization.json").write_text(json.dumps({**spec, "aliases": aliases,
+                                                                "buffers": sorted(buffers)}, indent=2))
 
 
 def load_int8(folder: str | Path, auto_class: str) -> nn.Module:
-    """Rebuild a model saved by save_int8: the architecture from config.json, the same module swaps, then the
-    saved int8 / fp32 tensors. Every module the spec names must be found and every saved tensor used."""
-    import transformers
+    """Rebuild a model saved by save_int8: the architecture from config.json on the meta device, the same module
+    swaps, then every tensor from the file (no fp32 copy of the weights is ever made)."""
     from safetensors.torch import load_file
+    from torch.ao.nn.quantized.dynamic import Linear as QuantLinear
+
+    from .tensors_io import assign, check_materialized, empty_model
     folder = Path(folder)
     try:
         spec = json.loads((folder / "quantization.json").read_text())
     except (OSError, json.JSONDecodeError) as e:
         raise ModelError(f"{folder} is not an int8 export (quantization.json unreadable: {e}); export it again "
                          "with `python -m workbench export RUN --format int8`") from None
-    config = transformers.AutoConfig.from_pretrained(str(folder))
-    model = getattr(transformers, auto_class).from_config(config).eval()
-    conv1d_to_linear(model)
+    model = empty_model(folder, auto_class)
+    with torch.device("meta"):
+        conv1d_to_linear(model)
+        for name in spec["embedding"]:
+            old = model.get_submodule(name)
+            _set_module(model, name, Int8Embedding(old.num_embeddings, old.embedding_dim, old.padding_idx))
     tensors = load_file(str(folder / "model.safetensors"))
-    for name in spec["embedding"]:
-        w = tensors[f"{name}.weight_int8"]
-        old = model.get_submodule(name)
-        _set_module(model, name, Int8Embedding(w.shape[0], w.shape[1], getattr(old, "padding_idx", None)))
-    _quantize_linears(model, spec["linear"])
     for name in spec["linear"]:
+        old = model.get_submodule(name)
         int8, scale, zp = (tensors.pop(f"{name}.weight.{k}") for k in ("int8", "scale", "zero_point"))
-        qweight = torch._make_per_channel_quantized_tensor(int8, scale.double(), zp.long(), 0)
-        model.get_submodule(name).set_weight_bias(qweight, tensors.pop(f"{name}.bias", None))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            q = QuantLinear(old.in_features, old.out_features, bias_=old.bias is not None, dtype=torch.qint8)
+        q.set_weight_bias(torch._make_per_channel_quantized_tensor(int8, scale.double(), zp.long(), 0),
+                          tensors.pop(f"{name}.bias", None))
+        _set_module(model, name, q)
     for alias, source in spec.get("aliases", {}).items():
         tensors[alias] = tensors[source]
-    # Everything else by name (load_state_dict would ask the packed Linear modules for their keys too).
     expected = {k for k in model.state_dict() if not _under(k.rsplit(".", 1)[0], spec["linear"])}
+    expected |= set(spec.get("buffers", []))
     if expected != set(tensors):
         raise ModelError(f"the int8 export in {folder} does not match its config (missing "
                          f"{sorted(expected - set(tensors))[:3]}, unexpected {sorted(set(tensors) - expected)[:3]}); "
                          "export it again")
-    with torch.no_grad():
-        for key, t in tensors.items():
-            module, _, attr = key.rpartition(".")
-            getattr(model.get_submodule(module) if module else model, attr).copy_(t)
+    assign(model, tensors)
+    check_materialized(model, folder)
     return model.eval()

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from .errors import ModelError
+from .tensors_io import non_persistent_buffers
 
 MIN_SPARSITY = 0.05   # below this a matrix is cheaper stored dense
 
@@ -40,7 +41,8 @@ def save_sparse(model: torch.nn.Module, folder: Path) -> dict:
     from safetensors.torch import save_file
     facts = sparsity_of(model)
     tensors, sparse, aliases, seen = {}, {}, {}, {}
-    for key, t in model.state_dict().items():
+    buffers = non_persistent_buffers(model)
+    for key, t in list(model.state_dict().items()) + list(buffers.items()):
         if t.data_ptr() in seen and t.numel() > 0:                  # tied weights: store once
             aliases[key] = seen[t.data_ptr()]
             continue
@@ -58,15 +60,17 @@ def save_sparse(model: torch.nn.Module, folder: Path) -> dict:
     save_file(tensors, str(Path(folder) / "model.safetensors"), metadata={"format": "pt", "workbench": "sparse"})
     spec = {"format": "workbench-sparse", "version": 1, "encoding": "bitmask + non-zero values",
             "sparsity": round(facts["sparsity"], 6), "zeros": facts["zeros"], "prunable": facts["prunable"],
-            "sparse_tensors": sparse, "aliases": aliases}
+            "sparse_tensors": sparse, "aliases": aliases, "buffers": sorted(buffers)}
     (Path(folder) / "sparsity.json").write_text(json.dumps(spec, indent=2))
     return spec
 
 
 def load_sparse(folder: str | Path, auto_class: str) -> torch.nn.Module:
-    """Rebuild the dense model of a sparse export (config.json for the architecture)."""
-    import transformers
+    """Rebuild the dense model of a sparse export: the architecture from config.json on the meta device, every
+    tensor from the file."""
     from safetensors.torch import load_file
+
+    from .tensors_io import assign, check_materialized, empty_model
     folder = Path(folder)
     try:
         spec = json.loads((folder / "sparsity.json").read_text())
@@ -84,10 +88,12 @@ def load_sparse(folder: str | Path, auto_class: str) -> torch.nn.Module:
     state.update(tensors)
     for alias, source in spec.get("aliases", {}).items():
         state[alias] = state[source]
-    config = transformers.AutoConfig.from_pretrained(str(folder))
-    model = getattr(transformers, auto_class).from_config(config)
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if missing or unexpected:
-        raise ModelError(f"the pruned export in {folder} does not match its config (missing {missing[:3]}, "
-                         f"unexpected {unexpected[:3]}); export it again")
+    model = empty_model(folder, auto_class)
+    expected = set(model.state_dict()) | set(spec.get("buffers", []))
+    if expected != set(state):
+        raise ModelError(f"the pruned export in {folder} does not match its config (missing "
+                         f"{sorted(expected - set(state))[:3]}, unexpected {sorted(set(state) - expected)[:3]}); "
+                         "export it again")
+    assign(model, state)
+    check_materialized(model, folder)
     return model.eval()
