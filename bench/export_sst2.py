@@ -2,6 +2,7 @@
 throughput, peak memory and dev accuracy of each export against the fp32 run, under the machine-wide lock.
 
     python bench/export_sst2.py [RUN_FOLDER] [--formats int8,onnx]
+    python bench/export_sst2.py bench/out/runs/prune-... --formats pruned      # the strategies matrix's prune row
 
 RUN_FOLDER defaults to the `full` row of bench/out/strategies-sst2.json (bench/strategies-sst2.yaml), else the newest
 fully fine-tuned SST-2 MiniLM run in bench/out/runs. Results: bench/out/export-sst2.json and a markdown table.
@@ -44,7 +45,9 @@ def row(r: dict) -> str:
     main = r["main_metric"]
     acc, ref = r["metrics"][main], r["reference_metrics"][main]
     ret = (r.get("retention") or {}).get("retention")
-    return (f"| {r['format']} | {r['size_bytes'] / 2**20:.1f} MB ({100 * r['size_ratio']:.1f} % of "
+    name = r["format"] + (f" ({100 * r['sparse_tensors_sparsity']:.0f} % of block weights zero)"
+                          if r.get("sparse_tensors_sparsity") is not None else "")
+    return (f"| {name} | {r['size_bytes'] / 2**20:.1f} MB ({100 * r['size_ratio']:.1f} % of "
             f"{r['reference_size_bytes'] / 2**20:.1f}) | {100 * acc:.2f} (fp32 {100 * ref:.2f}, "
             f"{100 * (acc - ref):+.2f}) | {r['latency_ms_per_example']:.2f} (fp32 "
             f"{r['reference_latency_ms_per_example']:.2f}, {r['speedup']:.2f}×) | {r['throughput_per_s']:.0f} "
@@ -69,7 +72,10 @@ def main(argv=None):
             report["wall_s"] = round(time.time() - t0, 1)
             report["folder"] = str(folder)
             results.append(report)
-    (OUT / "export-sst2.json").write_text(json.dumps(results, indent=2, default=str))
+    path = OUT / "export-sst2.json"                      # merged with earlier results (other runs / formats)
+    kept = [r for r in (json.loads(path.read_text()) if path.is_file() else [])
+            if r.get("folder") not in {x["folder"] for x in results}]
+    path.write_text(json.dumps(kept + results, indent=2, default=str))
     print(f"run: {run}  ({results[0]['split']} split, {results[0]['n_examples']} examples; "
           f"{results[0]['machine']['cpu']}, {results[0]['machine']['torch_threads']} threads)")
     print("| format | size on disk | dev accuracy % | ms/example, batch 1 | examples/s, batch 32 | peak MB | "
