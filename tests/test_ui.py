@@ -425,3 +425,45 @@ def test_runs_history_diff_and_continue(tmp_path, make_cfg, train, tiny_bert_dir
     assert summary["metrics"]["epochs"] == pytest.approx(2.0)
     _, msg = ctx.parts["do_delete"]([b.run_id], common.new_session())
     assert "Deleted 1" in msg and not b.root.exists()
+
+
+def test_evaluate_and_export_tables():
+    pytest.importorskip("workbench.evaluate")
+    from workbench.ui import evaluate_tab
+    result = {"task": "classification", "main_metric": "accuracy", "split": "test", "n_examples": 2,
+              "models": [{"label": "run-a", "metrics": {"accuracy": 0.9, "loss": 0.3}, "retention": {"retention": 0.97},
+                          "params": 22_700_000, "size_bytes": 90 * 2**20, "latency_ms_per_example": 4.2,
+                          "throughput_per_s": 250.0, "peak_memory_mb": None},
+                         {"label": "base (minilm)", "metrics": {"accuracy": 0.5, "loss": 0.69}, "retention": None,
+                          "params": 22_700_000, "size_bytes": None, "latency_ms_per_example": 4.0,
+                          "throughput_per_s": 260.0, "peak_memory_mb": 512.0}],
+              "disagreements": [{"input": "a fine film", "gold": "positive", "predictions": [
+                  {"model": "run-a", "display": "positive", "confidence": 0.91},
+                  {"model": "base (minilm)", "display": "negative", "confidence": 0.52}]}], "notes": []}
+    table = evaluate_tab.metrics_frame(result, "en")
+    assert list(table.columns)[:4] == ["model", "accuracy", "loss", "retention"]
+    assert table.iloc[0].tolist()[:5] == ["run-a", "0.9000", "0.3000", "0.9700", "22.7 M"]
+    assert table.iloc[1]["size MB"] == "–" and table.iloc[1]["peak memory MB"] == "512.0000"
+    dis = evaluate_tab.disagreements_frame(result, "zh")
+    assert list(dis.columns) == ["输入", "标准答案", "run-a", "base (minilm)"]
+    assert dis.iloc[0].tolist() == ["a fine film", "positive", "positive (0.91)", "negative (0.52)"]
+    mark = evaluate_tab.highlighted({"detail": {"text": "Ann in Paris", "entities": [
+        {"type": "PER", "start": 0, "end": 3}, {"type": "LOC", "start": 7, "end": 12}]}})
+    assert mark["entities"][1] == {"entity": "LOC", "start": 7, "end": 12}
+    qa = evaluate_tab.highlighted({"detail": {"context": "It is blue.", "start": 6, "end": 10}})
+    assert qa["entities"] == [{"entity": "answer", "start": 6, "end": 10}]
+    assert evaluate_tab.highlighted({"detail": {"probs": {"a": 1.0}}}) is None
+
+
+def test_export_report_table():
+    pytest.importorskip("workbench.export")
+    from workbench.ui import export_tab
+    report = {"main_metric": "accuracy", "metrics": {"accuracy": 0.88}, "reference_metrics": {"accuracy": 0.9},
+              "metric_delta": -0.02, "size_bytes": 25 * 2**20, "reference_size_bytes": 90 * 2**20, "size_ratio": 0.28,
+              "latency_ms_per_example": 2.0, "reference_latency_ms_per_example": 4.0, "speedup": 2.0,
+              "max_abs_diff": 0.01, "retention": {"retention": 0.99}}
+    frame = export_tab.report_frame(report, "en")
+    rows = dict(zip(frame.iloc[:, 0], frame.iloc[:, 1]))
+    assert rows["accuracy (export / run)"] == "0.8800 / 0.9000"
+    assert rows["size MB (export / run)"] == "25.0 / 90.0" and rows["speed-up"] == "2.0000"
+    assert rows["retention"] == "0.9900"
