@@ -230,6 +230,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.watch": _s("Showing run", "显示的运行"),
     "train.log": _s("Log", "日志"),
     "train.preparing": _s("loading the model and data…", "正在加载模型与数据…"),
+    "train.waiting": _s("waiting for the job ahead of it to finish", "等待前面的任务完成"),
     "train.steps_total": _s("{total} steps", "共 {total} 步"),
     "train.step_of": _s("step {step} / {total}", "第 {step} / {total} 步"),
     "train.elapsed": _s("elapsed {t}", "已用 {t}"),

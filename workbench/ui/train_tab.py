@@ -45,7 +45,7 @@ def progress_html(start: dict | None, step: dict | None, status: str, lang: str)
     """Bar + 'step 12 / 100 · 12% · elapsed 0:05 · ETA 0:36 · 123 samples/s · epoch 0.4'."""
     if step is None:
         total = (start or {}).get("total_steps")
-        text = i18n.t("train.preparing", lang) if status == "running" else ""
+        text = {"running": i18n.t("train.preparing", lang), "queued": i18n.t("train.waiting", lang)}.get(status, "")
         pct, parts = 0.0, [text] + ([i18n.t("train.steps_total", lang, total=total)] if total else [])
     else:
         pct = 100.0 * step["step"] / max(1, step["total_steps"])
