@@ -144,8 +144,11 @@ def describe(name: str, runs_dir="runs", model_cfg=None) -> dict:
         cfg = load_config(src, model_cfg)
     n_params = _estimate_params(cfg)
     fam = family(cfg)
-    what = p.description if p else (f"A {fam} from {'the hub' if src.kind == 'hub' else src.ref}; "
-                                     "a task head is added for the chosen task.")
+    kind_words = {"encoder": "An encoder (BERT-like)", "decoder": "A decoder (GPT-like)",
+                  "seq2seq": "An encoder-decoder"}[fam]
+    what = p.description if p else (f"{kind_words} {cfg.model_type} model from "
+                                     f"{'the hub' if src.kind == 'hub' else src.ref}; a task head is added for "
+                                     "the chosen task.")
     return {"name": name, "kind": src.kind, "family": fam, "model_type": cfg.model_type,
             "layers": getattr(cfg, "num_hidden_layers", getattr(cfg, "n_layer", None)),
             "hidden_size": getattr(cfg, "hidden_size", getattr(cfg, "n_embd", None)),
