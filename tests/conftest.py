@@ -19,9 +19,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
-POS = ["great", "lovely", "excellent", "wonderful", "superb", "delightful", "brilliant", "fine"]
-NEG = ["awful", "terrible", "boring", "dreadful", "poor", "bland", "horrible", "weak"]
-NOUNS = ["film", "meal", "hotel", "book", "phone", "show", "service", "room", "song", "game"]
+from _words import NEG, NOUNS, POS  # noqa: E402  (tests/ is on sys.path: pytest's rootdir-relative import)
 
 
 def _sentences(n: int, seed: int) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from _eval_helpers import general_file, train_run
-from conftest import NEG, NOUNS, POS
+from _words import NEG, NOUNS, POS
 from workbench.errors import ModelError
 from workbench.evaluate import compare
 from workbench.retention import (N_TEXTS, held_out_texts, linear_cka, neighbour_recall, reference,
