@@ -120,7 +120,7 @@ def test_encoder_with_mlm_head(mlm_base, tiny_cls_data):
     assert base["method"] == hard["method"] == gentle["method"] == "mlm_accuracy_ratio", out["notes"]
     assert base["measures"]["base_mlm_accuracy"] >= 0.5                # the pre-trained skill exists
     assert base["retention"] == 1.0 and base["measures"]["cka"] == 1.0
-    assert hard["retention"] < gentle["retention"] <= 1.0
+    assert hard["retention"] < gentle["retention"] and gentle["retention"] == pytest.approx(1.0, abs=0.05)
     assert hard["measures"]["mlm_accuracy"] < base["measures"]["mlm_accuracy"]
 
 
