@@ -43,7 +43,8 @@ def train(config: str, overrides: list[str]) -> dict:
     folder = Path(proc.stdout.strip().split(": ", 1)[-1])
     summary = json.loads((folder / "summary.json").read_text())
     events = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
-    return {"command": shown, "wall_s": wall, "run": str(folder), "summary": summary,
+    return {"command": shown, "date": time.strftime("%Y-%m-%d %H:%M", time.localtime(t0)), "wall_s": wall,
+            "run": str(folder), "summary": summary,
             "evals": [e for e in events if e["type"] == "eval"]}
 
 

@@ -13,13 +13,14 @@ Holds /tmp/wb-bench.lock for the whole sequence; results in bench/out/pretrain_b
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._runs import machine_lock, train, write   # noqa: E402
+from bench._runs import OUT, machine_lock, train, write   # noqa: E402
 
 RUNS = {
     "masked_lm": ("assets/presets/mlm-bert-tiny.yaml", ["loss", "accuracy", "perplexity"]),
@@ -34,8 +35,10 @@ def main(argv=None):
     ap.add_argument("--set", action="append", default=[], help="extra override for every run")
     args = ap.parse_args(argv)
     names = args.only.split(",") if args.only else list(RUNS)
-    results = {"date": time.strftime("%Y-%m-%d %H:%M")}
     with machine_lock():
+        previous = OUT / "pretrain_bert.json"      # runs not repeated this time keep their earlier figures
+        results = json.loads(previous.read_text()) if previous.is_file() else {}
+        results["date"] = time.strftime("%Y-%m-%d %H:%M")
         for name in names:
             preset, _ = RUNS[name]
             results[name] = train(preset, ["output.runs_dir=bench/out/runs", f"output.run_name={name}-bert-tiny"]

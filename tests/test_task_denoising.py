@@ -157,3 +157,21 @@ def test_encoders_are_refused(make_cfg, train, tiny_text, tiny_bert_dir):
     cfg = make_cfg(task="denoising", model={"name": tiny_bert_dir}, data={"train": tiny_text})
     paths, summary = train(cfg)
     assert summary["status"] == "failed" and "needs a seq2seq or decoder model" in summary["error"]
+
+
+def test_corruptor_uses_t5_sentinels_when_present():
+    from workbench.tokenizer import train_tokenizer
+    tok = train_tokenizer(["the film was great and the meal was fine."] * 20, "decoder", "bpe", 300)
+    tok.add_special_tokens({"mask_token": "<mask>"})               # what the task's setup does
+    plain = _noise.Corruptor(tok, ["span_mask"], 0.3, 2.0, 3)
+    assert plain.mask_ids == [tok.mask_token_id]
+    tok.add_special_tokens({"additional_special_tokens": [f"<extra_id_{i}>" for i in range(3)]})
+    t5 = _noise.Corruptor(tok, ["span_mask"], 0.3, 2.0, 3)
+    assert t5.mask_ids == tok.convert_tokens_to_ids([f"<extra_id_{i}>" for i in range(3)])
+    ids = tok("the film was great and the meal was fine.", add_special_tokens=False)["input_ids"]
+    out = t5(ids, random.Random(0))
+    assert [t for t in out if t in t5.mask_ids] == t5.mask_ids[:len([t for t in out if t in t5.mask_ids])]
+    # word starts follow the byte-level BPE marker: 'Ġ' begins a word
+    words = _noise.words(ids, lambda t: t5.word_start[t])
+    assert ["".join(tok.convert_ids_to_tokens(w)).replace("Ġ", "") for w in words] == \
+        "the film was great and the meal was fine.".split()
