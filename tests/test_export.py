@@ -241,6 +241,42 @@ def test_pruned_refuses_an_unpruned_run(world):
     assert not (exports / "pruned").exists() and not list(exports.glob(".pruned*"))
 
 
+def test_adapter_folder_is_merged(world, tiny_bert_dir, tmp_path):
+    """A run saved as an unmerged LoRA-type adapter (what a qlora run writes): merged and bnb8 exports start from
+    the adapter merged into its full-precision base, and give the run's predictions."""
+    import shutil
+
+    from peft import LoraConfig, TaskType, get_peft_model
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    run = Path(world["run"])
+    copy = tmp_path / "runs" / "adapter-run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns("exports", "checkpoints"))
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=2,
+                                                               id2label={0: "negative", 1: "positive"},
+                                                               label2id={"negative": 0, "positive": 1})
+    torch.manual_seed(0)
+    peft_model = get_peft_model(model, LoraConfig(task_type=TaskType.SEQ_CLS, r=4, target_modules=["query", "value"],
+                                                  init_lora_weights=False))
+    shutil.rmtree(copy / "model")
+    peft_model.save_pretrained(str(copy / "model"))
+    model.config.save_pretrained(str(copy / "model"))
+    AutoTokenizer.from_pretrained(tiny_bert_dir).save_pretrained(str(copy / "model"))
+    (copy / "model" / "workbench.json").write_text((run / "model" / "workbench.json").read_text())
+    world = {**world, "runs": tmp_path / "runs"}
+    out, report = do_export(world, str(copy), "merged", retention=False)
+    assert report["merged_adapters"] is True and report["max_abs_diff"] < 1e-5
+    assert report["pipeline_check"]["same_labels"] and not (out / "adapter_config.json").exists()
+    out, report = do_export(world, str(copy), "bnb8", retention=False)
+    assert report["kept_in_full_precision"] == ["classifier"] and not (out / ".merged").exists()
+
+
+def test_prompt_tuning_runs_are_not_exported(world):
+    prompt = [{"name": "prompt", "num_virtual_tokens": 4}]
+    run = train_run(world["runs"], str(Path(world["run"]) / "model"), world["data"], strategy=prompt, max_steps=2)
+    with pytest.raises(ModelError, match="prompt-tuning"):
+        export(run, "int8", runs_dir=world["runs"], memory=False, retention=False)
+
+
 def test_bad_format_and_refs(world):
     with pytest.raises(ConfigError, match="unknown export format 'gguf'"):
         export(world["run"], "gguf", runs_dir=world["runs"])

@@ -98,14 +98,20 @@ def _bnb(bits: int):
             qc = transformers.BitsAndBytesConfig(
                 load_in_4bit=True, bnb_4bit_quant_type="nf4", llm_int8_skip_modules=keep,
                 bnb_4bit_compute_dtype=torch.bfloat16 if device == "cuda" else torch.float32)
+        source = ref.model_dir
+        if (Path(ref.model_dir) / "adapter_config.json").is_file():   # quantize the merged weights, not an adapter
+            source = str(folder / ".merged")
+            unwrap(src.model).save_pretrained(source)
         try:
             model = getattr(transformers, src.task.auto_class).from_pretrained(
-                ref.model_dir, quantization_config=qc, device_map={"": device})
+                source, quantization_config=qc, device_map={"": device})
             model.save_pretrained(str(folder))   # before any forward: the CPU backend repacks 4-bit weights then
         except Exception as e:   # bitsandbytes raises many kinds; the message says what to do instead
             raise ModelError(f"bitsandbytes {bitsandbytes.__version__} cannot quantize this model to {bits}-bit on "
                              f"{device} ({type(e).__name__}: {str(e).splitlines()[0][:300]}); export on a CUDA "
                              "machine, or use --format int8 for CPU inference") from None
+        finally:
+            shutil.rmtree(folder / ".merged", ignore_errors=True)
         return {"bitsandbytes": bitsandbytes.__version__, "quantized_on": device, "kept_in_full_precision": keep}
     return write
 
