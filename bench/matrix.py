@@ -5,6 +5,7 @@
 A matrix file:
     base: assets/presets/sst2-minilm.yaml      # the config every row starts from
     columns: [eval_accuracy, trainable_pct, weight_distance, train_samples_per_s, peak_memory_mb]
+    common: ["train.group_by_length=true"]    # optional: --set overrides applied to every row (before its own)
     rows:
       full: []                                 # --set overrides for this row
       l2sp: ["strategy=[{name: l2sp, weight: 0.01}]"]
@@ -91,7 +92,8 @@ def main(argv=None):
         if only and name not in only:
             continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        done[name] = run_row(spec["base"], resolve_refs(overrides or [], done), args.runs_dir, name)
+        overrides = list(spec.get("common") or []) + list(overrides or [])
+        done[name] = run_row(spec["base"], resolve_refs(overrides, done), args.runs_dir, name)
         if done[name]["returncode"]:
             print(f"  failed: {done[name]['error']}", file=sys.stderr)
         # Another matrix process may have written rows meanwhile: merge with the file as it is now.
