@@ -112,6 +112,11 @@ def _cell(v) -> str:
     return text if len(text) <= 160 else text[:157] + "…"
 
 
+def task_choices(lang: str) -> list[tuple[str, str]]:
+    """(label, name) of every task for the picker: the name and its one-line summary in `lang`."""
+    return [(f"{n} · {i18n.method_text('task', cls, 'summary', lang)}", n) for n, cls in TASKS.items()]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 def build(ctx: AppContext) -> dict:
     tr, form = ctx.tr, ctx.form
@@ -119,10 +124,9 @@ def build(ctx: AppContext) -> dict:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=360):
             tr.make(gr.Markdown, text="data.intro", elem_classes="wb-intro")
-            task_names = [name for name, _ in TASKS.items()]
             task0 = form.initial.task.name
             task = tr.make(gr.Dropdown, label="data.task", value=task0, elem_id="data-task",
-                           choices=lambda lang: [(f"{n} · {TASKS.get(n).summary}", n) for n in task_names])
+                           choices=task_choices)
             form.add("task", [task], lambda v: v, lambda v: [v])
             task_groups = {}
             for name, cls in TASKS.items():

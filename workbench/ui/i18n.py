@@ -1,13 +1,14 @@
 """Every string the UI shows, in English and 简体中文, and the Translator that switches a page at runtime.
 
-Knob labels and help come from the engine's metadata (English); KNOBS gives their Chinese text, keyed by the
-config path ("train.lr", "strategy.freeze.k"). A knob that has no entry here (a strategy added after this file)
-shows its English text in both languages rather than nothing.
+Knob labels and help come from the engine's metadata (English); KNOBS gives their Chinese by config path ("train.lr"),
+with strategies' and tasks' knobs and texts merged from i18n_methods.py; a missing one shows English (test_i18n.py).
 """
 
 from __future__ import annotations
 
 from typing import Callable
+
+from .i18n_methods import METHOD_KNOBS, method_text  # noqa: F401  (method_text: strategy/task texts for the tabs)
 
 LANGS = (("English", "en"), ("简体中文", "zh"))
 
@@ -356,8 +357,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-# Chinese label and help of the config knobs (English comes from the knob metadata in workbench/config.py).
-KNOBS: dict[str, tuple[str, str]] = {
+KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English: their metadata in config.py)
     "model.revision": ("版本", "模型为 Hub ID 时使用的修订版本（分支、标签或提交）。"),
     "model.trust_remote_code": ("信任远程代码", "运行 Hub 模型附带的 Python 代码。仅用于你信任的模型。"),
     "model.crf": ("CRF 层", "序列标注：在逐词分类头之上加 CRF 层（维特比解码）。"),
@@ -395,8 +395,5 @@ KNOBS: dict[str, tuple[str, str]] = {
     "train.group_by_length": ("按长度分组", "把长度相近的样本放在同一批（更少填充，更快）。"),
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
-    "task.causal_lm.max_new_tokens": ("最多生成词元", "样例和交互框中生成的词元数。"),
-    "task.causal_lm.temperature": ("温度", "生成时的采样温度（0：贪心）。"),
-    "task.causal_lm.top_k": ("Top-k", "只在概率最高的 k 个词元中采样（0：全部）。"),
-    "strategy.freeze.k": ("冻结层数 k", "从底部冻结的层数；负数：只训练顶部 -k 层。"),
 }
+KNOBS.update(METHOD_KNOBS)   # the strategies' and tasks' knobs

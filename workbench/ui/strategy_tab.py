@@ -21,7 +21,9 @@ def header_html(name: str, cls, lang: str) -> str:
     pill = (f'<span class="wb-pill wb-dir-{html.escape(direction)}">'
             f'{html.escape(i18n.t("dir." + direction, lang) if direction in DIRECTIONS else direction)}</span>'
             if direction else "")
-    formula = f'<pre class="wb-formula">{html.escape(cls.formula)}</pre>' if cls.formula else ""
+    text = i18n.method_text("strategy", cls, "explain", lang) or i18n.method_text("strategy", cls, "summary", lang)
+    formula = i18n.method_text("strategy", cls, "formula", lang)
+    formula = f'<pre class="wb-formula">{html.escape(formula)}</pre>' if formula else ""
     extra = []
     if cls.tasks is not None:
         extra.append(i18n.t("strategy.only_tasks", lang, tasks=", ".join(cls.tasks)))
@@ -29,7 +31,12 @@ def header_html(name: str, cls, lang: str) -> str:
         extra.append(i18n.t("strategy.group", lang, group=cls.group))
     note = f'<p class="wb-note">{html.escape(" · ".join(extra))}</p>' if extra else ""
     return (f'<div class="wb-strategy-head"><h3>{html.escape(name)} {pill}</h3>'
-            f'<p>{html.escape(cls.explain or cls.summary)}</p>{formula}{note}</div>')
+            f'<p>{html.escape(text)}</p>{formula}{note}</div>')
+
+
+def strategy_choices(lang: str) -> list[tuple[str, str]]:
+    """(label, name) of every strategy for the picker: the name and its one-line summary in `lang`."""
+    return [(f"{n} — {i18n.method_text('strategy', cls, 'summary', lang)}", n) for n, cls in STRATEGIES.items()]
 
 
 def legend_html(lang: str) -> str:
@@ -47,7 +54,7 @@ def build(ctx: AppContext) -> dict:
             tr.make(gr.Markdown, text="strategy.intro", elem_classes="wb-intro")
             chosen = tr.make(gr.CheckboxGroup, label="strategy.choose", info="strategy.choose_info", value=chosen0,
                              elem_id="strategy-choose",
-                             choices=lambda lang: [(f"{n} — {STRATEGIES.get(n).summary}", n) for n in names])
+                             choices=strategy_choices)
             form.add("strategy", [chosen], lambda v: list(v or []), lambda v: [list(v)])
             msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-strategy")
             tr.make(gr.HTML, text=legend_html, elem_id="strategy-legend")
