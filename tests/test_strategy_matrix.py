@@ -26,7 +26,7 @@ ROWS = {
     # peft and compression (tests/test_strategies_peft.py, tests/test_strategies_prune.py)
     "lora": ("classification", {"r": 4}, "tiny_bert_dir"),
     "dora": ("classification", {"r": 4}, "tiny_bert_dir"),
-    "qlora": ("classification", {"r": 4}, "tiny_bert_dir"),                     # CUDA only: skipped on CPU
+    "qlora": ("classification", {"r": 4}, "tiny_bert_dir"),                     # CUDA only: marked gpu
     "ia3": ("classification", {}, "tiny_bert_dir"),
     "prompt": ("causal_lm", {"num_virtual_tokens": 4}, "tiny_gpt_dir"),
     "prefix": ("causal_lm", {"num_virtual_tokens": 4}, "tiny_gpt_dir"),
@@ -39,12 +39,20 @@ def test_every_strategy_has_a_row():
     assert not missing, f"add a row to ROWS in tests/test_strategy_matrix.py for: {missing}"
 
 
-@pytest.mark.parametrize("name", sorted(ROWS))
+def _cuda_marked(names):
+    """CUDA-only strategies carry the `gpu` marker: deselected on CPU machines, run with `pytest -m gpu`."""
+    cuda = {n for n in names if getattr(STRATEGIES.get(n), "requires_cuda", False)}
+    return [pytest.param(n, marks=pytest.mark.gpu) if n in cuda else n for n in names]
+
+
+@pytest.mark.parametrize("name", _cuda_marked(sorted(ROWS)))
 def test_strategy_trains(name, request, make_cfg, train, tiny_cls_data, tiny_text):
     task, options, model_fixture = ROWS[name]
     cls = STRATEGIES.get(name)
     if getattr(cls, "requires_cuda", False):
-        pytest.skip(f"{name} needs CUDA; its CPU refusal is tested in its own test file")
+        import torch
+        if not torch.cuda.is_available():
+            pytest.skip(f"{name} needs CUDA (run with -m gpu on a CUDA machine); its CPU refusal is tested elsewhere")
     model_dir = request.getfixturevalue(model_fixture)
     data = ({"train": tiny_cls_data["train"], "test": tiny_cls_data["test"]} if task == "classification"
             else {"train": tiny_text, "max_length": 32})
