@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
+import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -94,6 +95,16 @@ def tiny_gpt_dir(tmp_path_factory) -> str:
     GPT2LMHeadModel(cfg).save_pretrained(root)
     tok.save_pretrained(root)
     return str(root)
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Two cores shared by many processes: one torch thread per test process is an order of magnitude faster.
+    Use with `pytestmark = pytest.mark.usefixtures("one_thread")`."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import torch
 
 from _eval_helpers import general_file, train_run
 from workbench.cli import main
@@ -18,13 +17,7 @@ from workbench.evaluate import ModelCache, answer_all, compare, format_table, re
 
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Two cores shared by many processes: one torch thread per test process is an order of magnitude faster."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")   # conftest: one torch thread per process
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, tiny_cls_data, tiny_bert_dir) -> dict:

@@ -25,13 +25,7 @@ REPORT_KEYS = {"format", "size_bytes", "reference_size_bytes", "metrics", "refer
                "reference_retention", "throughput_per_s", "speedup", "size_ratio", "params"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Two cores shared by many processes: one torch thread per test process is an order of magnitude faster."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")   # conftest: one torch thread per process
 
 
 @pytest.fixture(scope="module")

@@ -20,13 +20,7 @@ from workbench.retention import (N_TEXTS, held_out_texts, linear_cka, neighbour_
 
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Two cores shared by many processes: one torch thread per test process is an order of magnitude faster."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")   # conftest: one torch thread per process
 
 # ---- the measures ---------------------------------------------------------------------------------------------
 def test_cka_definition():

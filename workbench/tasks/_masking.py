@@ -16,6 +16,29 @@ from __future__ import annotations
 
 import torch
 
+from ..data import require_columns
+from ..errors import DataError
+
+
+class PlainText:
+    """Data hooks of a task that reads one text column line by line (masked_lm, denoising): put it before Task
+    in the bases."""
+
+    def check(self, ds) -> None:
+        col = self.data_cfg.text_column
+        require_columns(ds, {"data.text_column": col})
+        for split, part in ds.items():
+            if not lines(part, col):
+                raise DataError(f"the {split} data has no text in column {col!r}")
+
+    def holdout(self, train, n_val: int, seed: int):
+        # Rows of a text file are consecutive lines: hold out the tail so validation text stays contiguous.
+        n = len(train)
+        return train.select(range(n - n_val)), train.select(range(n - n_val, n))
+
+    def tokenizer_texts(self, ds):
+        return lines(ds["train"], self.data_cfg.text_column)
+
 
 def mask_tokens(input_ids: torch.Tensor, never: torch.Tensor, mask_id: int, random_ids: torch.Tensor,
                 prob: float = 0.15, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import torch
 
-from ..data import require_columns
 from ..errors import ConfigError, DataError, ModelError
 from ..options import knob
 from . import TASKS, _masking
@@ -35,7 +34,7 @@ EVAL_SEED = 4321   # fixed corruption of validation/test rows (row i uses EVAL_S
 
 
 @TASKS.register("denoising")
-class Denoising(Task):
+class Denoising(_masking.PlainText, Task):
     order = 50
     summary = ("Denoising: reconstruct corrupted text (span masking, deletion, shuffling) with an encoder-decoder, "
                "or with a decoder reading 'corrupted → original'.")
@@ -69,19 +68,7 @@ class Denoising(Task):
         self.corrupt: Corruptor | None = None
 
     # ---- data ---------------------------------------------------------------------------------------------
-    def check(self, ds) -> None:
-        col = self.data_cfg.text_column
-        require_columns(ds, {"data.text_column": col})
-        for split, part in ds.items():
-            if not _masking.lines(part, col):
-                raise DataError(f"the {split} data has no text in column {col!r}")
-
-    def holdout(self, train, n_val: int, seed: int):
-        n = len(train)     # lines of a text: hold out the tail so validation text stays contiguous
-        return train.select(range(n - n_val)), train.select(range(n - n_val, n))
-
-    def tokenizer_texts(self, ds):
-        return _masking.lines(ds["train"], self.data_cfg.text_column)
+    # check, holdout, tokenizer_texts: _masking.PlainText (one text column, read line by line)
 
     # ---- model --------------------------------------------------------------------------------------------
     def _family(self, tokenizer) -> str:

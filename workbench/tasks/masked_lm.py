@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import torch
 
-from ..data import require_columns
 from ..errors import DataError, ModelError
 from ..options import knob
 from . import TASKS, _masking
@@ -27,7 +26,7 @@ EVAL_SEED = 1234   # fixed masking of validation/test rows (row i uses EVAL_SEED
 
 
 @TASKS.register("masked_lm")
-class MaskedLM(Task):
+class MaskedLM(_masking.PlainText, Task):
     order = 45
     summary = "Masked language modelling: pretrain an encoder from scratch or continue pretraining on your text."
     families = ("encoder",)
@@ -49,20 +48,7 @@ class MaskedLM(Task):
         self.random_ids: torch.Tensor | None = None
 
     # ---- data ---------------------------------------------------------------------------------------------
-    def check(self, ds) -> None:
-        col = self.data_cfg.text_column
-        require_columns(ds, {"data.text_column": col})
-        for split, part in ds.items():
-            if not _masking.lines(part, col):
-                raise DataError(f"the {split} data has no text in column {col!r}")
-
-    def holdout(self, train, n_val: int, seed: int):
-        # Rows of a text file are consecutive lines: hold out the tail so validation text stays contiguous.
-        n = len(train)
-        return train.select(range(n - n_val)), train.select(range(n - n_val, n))
-
-    def tokenizer_texts(self, ds):
-        return _masking.lines(ds["train"], self.data_cfg.text_column)
+    # check, holdout, tokenizer_texts: _masking.PlainText (one text column, read line by line)
 
     def setup(self, tokenizer) -> None:
         super().setup(tokenizer)
