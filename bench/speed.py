@@ -75,7 +75,7 @@ def hf(steps, batch, bf16):
         lambda b: tok(b["text"], truncation=True, max_length=64), batched=True, remove_columns=["text"])
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(output_dir=out, per_device_train_batch_size=batch, max_steps=steps,
-                                 learning_rate=5e-5, warmup_ratio=0.06, save_strategy="no", report_to=[],
+                                 learning_rate=5e-5, warmup_steps=max(1, int(0.06 * steps)), save_strategy="no", report_to=[],
                                  logging_strategy="no", bf16=bf16, use_cpu=True, seed=0, disable_tqdm=True)
         result = Trainer(model=model, args=args, train_dataset=ds,
                          data_collator=DataCollatorWithPadding(tok)).train()
