@@ -144,3 +144,34 @@ def train():
         summary = trainer.run(cfg, paths, **kwargs)
         return paths, summary
     return go
+
+
+# ---- strategies: a fine-tuned teacher run and a narrow student model (test_strategies_*.py) ----
+@pytest.fixture(scope="session")
+def teacher_run(tmp_path_factory, tiny_cls_data, tiny_bert_dir) -> str:
+    """A tiny BERT classifier fully fine-tuned on the tiny sentiment data: a run folder usable as a teacher."""
+    runs = tmp_path_factory.mktemp("teacher_runs")
+    from workbench import store, trainer
+    from workbench.config import RunConfig
+    cfg = RunConfig.from_dict({
+        "model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"], "test": tiny_cls_data["test"]},
+        "train": {"max_steps": 24, "batch_size": 16, "lr": 2e-3, "precision": "fp32", "seed": 1},
+        "output": {"runs_dir": str(runs)}})
+    paths = store.create_run(cfg)
+    summary = trainer.run(cfg, paths)
+    assert summary["status"] == "completed", summary.get("error")
+    return str(paths.root)
+
+
+@pytest.fixture(scope="session")
+def narrow_bert_dir(tmp_path_factory, tiny_bert_dir) -> str:
+    """A BERT of width 16 sharing tiny_bert's tokenizer (a student whose hidden states need a projection)."""
+    from transformers import AutoTokenizer, BertConfig, BertForMaskedLM
+    root = tmp_path_factory.mktemp("narrow_bert")
+    tok = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    torch.manual_seed(0)
+    BertForMaskedLM(BertConfig(vocab_size=len(tok), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                               intermediate_size=32, max_position_embeddings=128,
+                               pad_token_id=tok.pad_token_id)).save_pretrained(root)
+    tok.save_pretrained(root)
+    return str(root)
