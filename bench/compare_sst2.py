@@ -27,7 +27,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", default="full,l2sp,lora,distill")
     args = ap.parse_args(argv)
-    from workbench.evaluate import compare
+    from workbench.evaluate.compare import compare
     matrix = {r["name"]: r for r in json.loads((OUT / "strategies-sst2.json").read_text())}
     names = args.rows.split(",")
     missing = [n for n in names if not (matrix.get(n) or {}).get("run")]

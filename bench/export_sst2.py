@@ -60,7 +60,7 @@ def main(argv=None):
     ap.add_argument("run", nargs="?")
     ap.add_argument("--formats", default="int8,onnx")
     args = ap.parse_args(argv)
-    from workbench.export import export
+    from workbench.export.formats import export
     run = args.run or default_run()
     results = []
     with machine_lock():

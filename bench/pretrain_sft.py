@@ -48,7 +48,7 @@ class _Autocast:
     def __init__(self, precision: str):
         import torch
 
-        from workbench.trainer import RunContext
+        from workbench.run.loop import RunContext
         self.precision, self.device, self._autocast = precision, torch.device("cpu"), RunContext.autocast
 
     def autocast(self):
@@ -61,7 +61,8 @@ def before_sft(model_dir: str, overrides: list[str]) -> dict:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from workbench import data, tasks, trainer
+    from workbench import data, tasks
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     cfg = RunConfig.load(ROOT / SFT, overrides + [f"model.name={model_dir}"])
     trainer.seed_everything(cfg.train.seed)

@@ -6,8 +6,8 @@ Variants (each in a fresh process, one after another, holding the machine-wide b
   plain-fp32       a plain PyTorch loop, every batch padded to max_length (what a first script does)
   hf-fp32          transformers Trainer with DataCollatorWithPadding (dynamic padding)
   hf-bf16          the same with bf16=True
-  workbench-fp32   workbench.trainer.run, precision fp32
-  workbench-bf16   workbench.trainer.run, precision auto (bf16 autocast on this CPU)
+  workbench-fp32   workbench.run.loop.run, precision fp32
+  workbench-bf16   workbench.run.loop.run, precision auto (bf16 autocast on this CPU)
 Data: MiniLM on an 8,000-row seeded subset of ../shared/data/sst2/train.tsv, max_length 64. Samples/s counts
 training steps only (no evaluation, no saving) for every variant.
 """
@@ -42,7 +42,7 @@ def plain(steps, batch, bf16=False):
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from workbench.models import minilm_path
+    from workbench.model.catalogue import minilm_path
     texts, labels = load_texts()
     tok = AutoTokenizer.from_pretrained(str(minilm_path()))
     model = AutoModelForSequenceClassification.from_pretrained(str(minilm_path()), num_labels=2)
@@ -67,7 +67,7 @@ def hf(steps, batch, bf16):
     from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer,
                               TrainingArguments)
 
-    from workbench.models import minilm_path
+    from workbench.model.catalogue import minilm_path
     texts, labels = load_texts()
     tok = AutoTokenizer.from_pretrained(str(minilm_path()))
     model = AutoModelForSequenceClassification.from_pretrained(str(minilm_path()), num_labels=2)
@@ -83,7 +83,8 @@ def hf(steps, batch, bf16):
 
 
 def workbench(steps, batch, bf16):
-    from workbench import store, trainer
+    from workbench import store
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     with tempfile.TemporaryDirectory() as runs:
         cfg = RunConfig.load(ROOT / "assets" / "presets" / "sst2-minilm.yaml", [

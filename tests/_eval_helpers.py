@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from workbench import store, trainer
+from workbench import store
+from workbench.run import loop as trainer
 from workbench.config import RunConfig
 
 SUBJECTS = ["the river", "a teacher", "my neighbour", "the old bridge", "a small bird", "the committee", "the train",

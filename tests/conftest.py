@@ -69,7 +69,7 @@ def tiny_bert_dir(tmp_path_factory) -> str:
     import torch
     from transformers import BertConfig, BertForMaskedLM
 
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.tokenizer import train_tokenizer
     root = tmp_path_factory.mktemp("tiny_bert")
     tok = train_tokenizer(_corpus(), "encoder", "bpe", 400)
     torch.manual_seed(0)
@@ -86,7 +86,7 @@ def tiny_gpt_dir(tmp_path_factory) -> str:
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.tokenizer import train_tokenizer
     root = tmp_path_factory.mktemp("tiny_gpt")
     tok = train_tokenizer(_corpus(), "decoder", "bpe", 400)
     torch.manual_seed(0)
@@ -139,7 +139,8 @@ def shared_data() -> Path:
 def train():
     """train(cfg, **run_kwargs) -> (RunPaths, summary): create the run folder and train in this thread."""
     def go(cfg, **kwargs):
-        from workbench import store, trainer
+        from workbench import store
+        from workbench.run import loop as trainer
         paths = store.create_run(cfg)
         summary = trainer.run(cfg, paths, **kwargs)
         return paths, summary
@@ -151,7 +152,8 @@ def train():
 def teacher_run(tmp_path_factory, tiny_cls_data, tiny_bert_dir) -> str:
     """A tiny BERT classifier fully fine-tuned on the tiny sentiment data: a run folder usable as a teacher."""
     runs = tmp_path_factory.mktemp("teacher_runs")
-    from workbench import store, trainer
+    from workbench import store
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     cfg = RunConfig.from_dict({
         "model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"], "test": tiny_cls_data["test"]},

@@ -5,7 +5,7 @@ import itertools
 import pytest
 import torch
 
-from workbench.tasks.crf import CRF, allowed_transitions, compact, detect_scheme, uncompact
+from workbench.tasks._crf import CRF, allowed_transitions, compact, detect_scheme, uncompact
 
 
 def path_score(crf: CRF, em: torch.Tensor, path: list[int], masked: bool = True) -> torch.Tensor:

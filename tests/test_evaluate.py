@@ -13,7 +13,7 @@ import pytest
 from _eval_helpers import general_file, train_run
 from workbench.cli import main
 from workbench.errors import ModelError, WorkbenchError
-from workbench.evaluate import ModelCache, answer_all, compare, format_table, resolve_ref, resolve_refs
+from workbench.evaluate.compare import ModelCache, answer_all, compare, format_table, resolve_ref, resolve_refs
 
 
 

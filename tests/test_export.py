@@ -16,9 +16,9 @@ import torch
 from _eval_helpers import general_file, train_run
 from workbench.cli import main
 from workbench.errors import ConfigError, ModelError
-from workbench.evaluate import answer_all, compare, resolve_ref
-from workbench.export import FORMATS, export
-from workbench.refs import load_ref
+from workbench.evaluate.compare import answer_all, compare, resolve_ref
+from workbench.export.formats import FORMATS, export
+from workbench.evaluate.refs import load_ref
 
 REPORT_KEYS = {"format", "size_bytes", "reference_size_bytes", "metrics", "reference_metrics",
                "latency_ms_per_example", "reference_latency_ms_per_example", "max_abs_diff", "retention",
@@ -96,7 +96,7 @@ def test_int8_smaller_and_close(world):
     table = compare([world["run"], str(out)], runs_dir=world["runs"], retention=False, memory=False,
                     latency_examples=4)
     assert [m["kind"] for m in table["models"]] == ["run", "export"]
-    from workbench.refs import ModelCache
+    from workbench.evaluate.refs import ModelCache
     cache = ModelCache()
     again = export(world["run"], "int8", runs_dir=world["runs"], retention=False, memory=False, cache=cache)
     assert again == out and all(".int8.tmp" not in str(k[1]) for k in cache._models)   # no moved folder kept
@@ -104,7 +104,7 @@ def test_int8_smaller_and_close(world):
 
 
 def world_params(world) -> int:
-    from workbench.anatomy import count_params
+    from workbench.model.anatomy import count_params
     return count_params(load_ref(resolve_ref(world["run"], world["runs"])).model)[1]
 
 
@@ -153,7 +153,8 @@ def test_onnx_causal_lm_generates_like_pytorch(world, tiny_gpt_dir, tiny_text):
 def test_other_tasks_export_and_compare(world, tiny_bert_dir, task, data, crf, tmp_path):
     """Token classification (with and without a CRF on top) and extractive QA: the ONNX graph reproduces the run's
     metrics, loss included (OrtModel computes the heads' losses), and int8 stays close."""
-    from workbench import store, trainer
+    from workbench import store
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     cfg = RunConfig.from_dict({
         "task": task, "model": {"name": tiny_bert_dir, "crf": crf},

@@ -5,8 +5,9 @@ import json
 import shutil
 import threading
 
-from workbench import store, trainer
-from workbench.jobs import JobManager
+from workbench import store
+from workbench.run import loop as trainer
+from workbench.run.jobs import JobManager
 
 
 def _cfg(make_cfg, tiny_cls_data, tiny_bert_dir, **train):

@@ -14,9 +14,9 @@ import torch
 from _eval_helpers import general_file, train_run
 from _words import NEG, NOUNS, POS
 from workbench.errors import ModelError
-from workbench.evaluate import compare
-from workbench.retention import (N_TEXTS, held_out_texts, linear_cka, neighbour_recall, reference,
-                                 similarity_spearman, training_texts)
+from workbench.evaluate.compare import compare
+from workbench.evaluate.retention import (N_TEXTS, held_out_texts, linear_cka, neighbour_recall, reference,
+                                          similarity_spearman, training_texts)
 
 
 

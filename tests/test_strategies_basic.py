@@ -4,7 +4,7 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForSequenceClassification
 
-from workbench.anatomy import block_prefix, layer_of, param_depths
+from workbench.model.anatomy import block_prefix, layer_of, param_depths
 
 
 def _run(make_cfg, train, tiny_cls_data, tiny_bert_dir, strategy):

@@ -12,7 +12,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from workbench import models
+from workbench.model import catalogue as models
 from workbench.strategies import STRATEGIES
 
 from _strategy_helpers import checkpoint_tensors, cls_cfg, step_terms
@@ -64,7 +64,7 @@ def test_distill_derived_student_run(make_cfg, train, tiny_cls_data, tiny_bert_d
 def test_distill_refuses_a_different_vocabulary(make_cfg, train, tiny_text, tiny_gpt_dir, tmp_path):
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.tokenizer import train_tokenizer
     other = tmp_path / "other_gpt"
     tok = train_tokenizer([l for l in Path(tiny_text).read_text().splitlines()], "decoder", "bpe", 300)
     GPT2LMHeadModel(GPT2Config(vocab_size=len(tok), n_embd=32, n_layer=1, n_head=2, n_positions=128)

@@ -8,11 +8,12 @@ import json
 import pytest
 import torch
 
-from workbench import data, models, store, tasks
+from workbench import data, store, tasks
+from workbench.model import catalogue as models
 from workbench.config import RunConfig
 from workbench.errors import ConfigError, ModelError
 from workbench.strategies import build as build_strategies
-from workbench.trainer import RunContext, weight_distance
+from workbench.run.loop import RunContext, weight_distance
 
 SENTENCES = ["the film was great and the meal felt great too", "the hotel was awful and the room felt awful too",
              "the book was superb", "the phone was dreadful and bland"]
@@ -311,7 +312,7 @@ def test_qlora_mechanics_with_bitsandbytes_on_cpu(make_cfg, tiny_bert_dir, tiny_
     assert type(head) is torch.nn.Linear and head.weight.dtype == torch.float32       # head not quantized
     pooler = layers["base_model.model.bert.pooler.dense.modules_to_save.default"]      # new: back to full precision
     assert type(pooler) is torch.nn.Linear
-    from workbench.anatomy import count_params
+    from workbench.model.anatomy import count_params
     plain = AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "bert64"), num_labels=2)
     assert count_params(model)[1] >= count_params(plain)[1]   # 4-bit weights counted as weights, not packed bytes
     before, start = snapshot(model), fixed_loss(model, task, rows)

@@ -9,10 +9,12 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer
 
-from workbench import checkpoint, models, store, trainer
+from workbench.run import checkpoint, loop as trainer
+from workbench.model import catalogue as models
+from workbench import store
 from workbench.config import RunConfig
 from workbench.errors import ConfigError
-from workbench.jobs import StopSignal
+from workbench.run.jobs import StopSignal
 from workbench.strategies.prune import Prune
 
 

@@ -13,9 +13,10 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from workbench import checkpoint, store, trainer
+from workbench.run import checkpoint, loop as trainer
+from workbench import store
 from workbench.errors import ConfigError
-from workbench.jobs import StopSignal
+from workbench.run.jobs import StopSignal
 from workbench.strategies import STRATEGIES
 
 from _strategy_helpers import checkpoint_tensors, cls_cfg, fake_ctx, step_terms

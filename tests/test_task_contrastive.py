@@ -7,7 +7,8 @@ import math
 import pytest
 import torch
 
-from workbench import models, store
+from workbench.model import catalogue as models
+from workbench import store
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
 from workbench.tasks import TASKS

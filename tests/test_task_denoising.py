@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 import torch
 
-from workbench import models, store
+from workbench.model import catalogue as models
+from workbench import store
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
 from workbench.tasks import TASKS, _noise
@@ -120,7 +121,7 @@ def tiny_bart_dir(tmp_path_factory):
     """A tiny BART (1+1 layers, width 32) with a byte-level BPE tokenizer plus <mask>, built offline."""
     from transformers import BartConfig, BartForConditionalGeneration
 
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.tokenizer import train_tokenizer
     root = tmp_path_factory.mktemp("tiny_bart")
     texts = [f"the {n} was {w} and the {m} felt {w} too." for n in ("film", "meal", "book", "song")
              for m in ("room", "game", "show") for w in ("great", "awful", "fine", "poor")]
@@ -160,7 +161,7 @@ def test_encoders_are_refused(make_cfg, train, tiny_text, tiny_bert_dir):
 
 
 def test_corruptor_uses_t5_sentinels_when_present():
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.tokenizer import train_tokenizer
     tok = train_tokenizer(["the film was great and the meal was fine."] * 20, "decoder", "bpe", 300)
     tok.add_special_tokens({"mask_token": "<mask>"})               # what the task's setup does
     plain = _noise.Corruptor(tok, ["span_mask"], 0.3, 2.0, 3)

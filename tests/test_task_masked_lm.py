@@ -7,10 +7,12 @@ import json
 import pytest
 import torch
 
-from workbench import models, store, trainer
+from workbench.model import catalogue as models
+from workbench import store
+from workbench.run import loop as trainer
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
-from workbench.jobs import StopSignal
+from workbench.run.jobs import StopSignal
 from workbench.tasks import TASKS, _masking
 
 MASK, PAD, CLS, SEP = 4, 0, 2, 3

@@ -9,7 +9,8 @@ import re
 import pytest
 import torch
 
-from workbench import data, models, store, tasks
+from workbench import data, store, tasks
+from workbench.model import catalogue as models
 from workbench.config import RunConfig
 from workbench.errors import ConfigError
 

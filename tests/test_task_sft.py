@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from workbench import models
+from workbench.model import catalogue as models
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
 from workbench.errors import DataError

@@ -11,7 +11,8 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from workbench import data, models
+from workbench import data
+from workbench.model import catalogue as models
 from workbench.config import DataConfig, ModelConfig, RunConfig
 from workbench.errors import DataError
 from workbench.tasks import TASKS

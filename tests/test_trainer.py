@@ -8,8 +8,9 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from workbench import checkpoint, store, trainer
-from workbench.jobs import StopSignal
+from workbench.run import checkpoint, loop as trainer
+from workbench import store
+from workbench.run.jobs import StopSignal
 
 
 def _cls(make_cfg, tiny_cls_data, tiny_bert_dir, **train):
@@ -132,7 +133,8 @@ def test_failed_run_is_marked_failed_with_the_message(make_cfg, train, tiny_cls_
 
 
 def test_engine_does_not_import_gradio():
-    code = ("import sys, workbench.trainer, workbench.cli, workbench.config, workbench.models, workbench.data; "
+    code = ("import sys, workbench.run.loop, workbench.cli, workbench.config, workbench.model.catalogue; "
+            "import workbench.data; "
             "import workbench.strategies as s, workbench.tasks as t; s.STRATEGIES.names(); t.TASKS.names(); "
             "bad = [m for m in sys.modules if m == 'gradio' or m.startswith('gradio.')]; "
             "assert not bad, bad")

@@ -339,7 +339,7 @@ def test_log_lines_hide_debug_tracebacks():
 
 def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
     """Start builds the RunConfig from the form and submits it; polling shows the run to its end."""
-    from workbench import trainer
+    from workbench.run import loop as trainer
     runs = tmp_path / "runs"
     app = build_app(runs, data_dirs=[Path(tiny_cls_data["train"]).parent])
     ctx = app.workbench
@@ -398,7 +398,7 @@ def test_load_yaml_fills_the_form(tmp_path, form):
 
 def test_runs_history_diff_and_continue(tmp_path, make_cfg, train, tiny_bert_dir, tiny_cls_data):
     """Runs listed from the registry, their configs diffed, and a finished run continued for more epochs."""
-    from workbench import trainer
+    from workbench.run import loop as trainer
     from workbench.ui import runs_tab
     data = {"train": tiny_cls_data["train"]}
     a, _ = train(make_cfg(model={"name": tiny_bert_dir}, data=data, train={"max_steps": None, "epochs": 1}))

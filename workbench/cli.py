@@ -110,7 +110,8 @@ def cmd_config(args):
 
 
 def cmd_train(args):
-    from . import store, trainer
+    from . import store
+    from .run import loop as trainer
     cfg = _load_config(args)
     trainer.preflight(cfg)
     paths = store.create_run(cfg)
@@ -133,8 +134,8 @@ def cmd_resume(args):
 
 
 def _run_in_foreground(cfg, paths, resume, quiet, debug) -> int:
-    from . import trainer
-    from .jobs import StopSignal
+    from .run import loop as trainer
+    from .run.jobs import StopSignal
     stop = StopSignal()
     progress = _Progress(quiet, debug)
 
@@ -169,7 +170,7 @@ class _Progress:
         self.quiet, self.debug, self.bar = quiet, debug, None
 
     def __call__(self, ev):
-        from .events import Eval, Log, Started, Step
+        from .run.events import Eval, Log, Started, Step
         if isinstance(ev, Started) and not self.quiet:
             from tqdm import tqdm
             self.bar = tqdm(total=ev.total_steps, initial=ev.start_step, unit="step", dynamic_ncols=True)
@@ -248,14 +249,14 @@ def cmd_tasks(args):
 
 
 def cmd_models(args):
-    from .models import CATALOGUE
+    from .model.catalogue import CATALOGUE
     for p in CATALOGUE:
         print(f"{p.key:<10} {p.family:<8} {p.description}")
     print("Also: any local model folder, a run id (its saved model), or a hub id when online.")
 
 
 def cmd_compare(args):
-    from .evaluate import compare, format_table
+    from .evaluate.compare import compare, format_table
     result = compare(args.models, data=args.data, split=args.split, runs_dir=args.runs_dir,
                      max_examples=args.max_examples, retention=not args.no_retention, seed=args.seed,
                      memory=not args.no_memory, retention_source=args.retention_source,
@@ -268,7 +269,7 @@ def cmd_compare(args):
 
 
 def cmd_export(args):
-    from .export import export
+    from .export.formats import export
     out = export(args.run, args.fmt, runs_dir=args.runs_dir, out_dir=args.out, data=args.data, split=args.split,
                  max_examples=args.max_examples, memory=not args.no_memory, retention_source=args.retention_source,
                  progress=lambda fraction, message: print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr))

@@ -10,8 +10,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import transformers
 
-from .. import models
-from ..anatomy import unwrap
+from ..model import catalogue as models
+from ..model.anatomy import unwrap
 from ..errors import ModelError
 
 

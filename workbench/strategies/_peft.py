@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
-from ..anatomy import block_prefix, head_names
+from ..model.anatomy import block_prefix, head_names
 from ..errors import ConfigError, ModelError
 from .base import Strategy
 
@@ -111,7 +111,7 @@ def peft_of(model):
 
 def check_pretrained(name: str, cfg, why: str) -> None:
     """Refuse from-scratch catalogue models for adapters that only make sense on pre-trained weights."""
-    from ..models import preset
+    from ..model.catalogue import preset
     p = preset(cfg.model.name)
     if p is not None and p.kind == "scratch":
         raise ConfigError("model.name", f"{name!r} needs a pre-trained model, but {cfg.model.name!r} is built from "
@@ -232,7 +232,7 @@ def load_adapter_folder(model_dir: Path, auto_cls, info: dict):
     from peft import PeftConfig, PeftModel
     from transformers import AutoConfig
 
-    from ..models import resolve
+    from ..model.catalogue import resolve
     model_dir = Path(model_dir)
     pc = PeftConfig.from_pretrained(str(model_dir))
     base = pc.base_model_name_or_path

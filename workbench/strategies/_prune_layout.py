@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from ..anatomy import block_prefix, num_layers, unwrap
+from ..model.anatomy import block_prefix, num_layers, unwrap
 from ..errors import ModelError
 
 LAYOUTS = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
-from .. import models
+from ..model import catalogue as models
 from ..errors import ModelError
 
 

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..anatomy import unwrap
+from ..model.anatomy import unwrap
 from ..options import knob
 from ..strategies import STRATEGIES
 from ._general import GeneralText, check_source

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .. import models
-from ..anatomy import clean_name, count_params, num_layers, unwrap
+from ..model import catalogue as models
+from ..model.anatomy import clean_name, count_params, num_layers, unwrap
 from ..errors import ConfigError, ModelError
 from ..options import knob
 from ..strategies import STRATEGIES

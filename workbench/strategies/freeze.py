@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..anatomy import block_prefix, layer_of, num_layers, param_depths
+from ..model.anatomy import block_prefix, layer_of, num_layers, param_depths
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES

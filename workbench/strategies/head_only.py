@@ -1,6 +1,6 @@
 """Linear probe: only the new task head trains; the whole pre-trained model stays fixed."""
 
-from ..anatomy import head_names
+from ..model.anatomy import head_names
 from ..errors import ModelError
 from ..strategies import STRATEGIES
 from .base import Strategy

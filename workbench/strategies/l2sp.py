@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..anatomy import clean_name
+from ..model.anatomy import clean_name
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES

@@ -3,7 +3,7 @@ below at `decay` times the rate of the block above, the embeddings slowest."""
 
 from dataclasses import dataclass
 
-from ..anatomy import num_layers, param_depths
+from ..model.anatomy import num_layers, param_depths
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES

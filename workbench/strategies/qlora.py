@@ -81,7 +81,7 @@ def _head_module_names(cfg, task) -> list[str]:
     embeddings, found on a weightless (meta-device) copy of the model built from its config."""
     import transformers
 
-    from ..models import load_config, resolve
+    from ..model.catalogue import load_config, resolve
     config = load_config(resolve(cfg.model.name, cfg.output.runs_dir), cfg.model)
     config.update(task.model_kwargs())
     with torch.device("meta"):

@@ -17,7 +17,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ..errors import ModelError
-from .crf import CRF, allowed_transitions, compact
+from ._crf import CRF, allowed_transitions, compact
 
 CRF_FILE = "crf.safetensors"
 

@@ -22,7 +22,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from ..anatomy import unwrap
+from ..model.anatomy import unwrap
 from ..errors import ModelError
 
 HEAD_FILE = "head.safetensors"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..data import column
 from ..errors import DataError
-from .crf import canonical_scheme, detect_scheme, split_tag
+from ._crf import canonical_scheme, detect_scheme, split_tag
 
 # Entity tag prefixes of each scheme, in the order the label list uses (after "O").
 PREFIXES = {"IOB2": ("B", "I"), "IOB1": ("B", "I"), "IO": ("I",), "BIOES": ("B", "I", "E", "S"),

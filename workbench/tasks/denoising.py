@@ -76,7 +76,7 @@ class Denoising(_masking.PlainText, Task):
         tokenizer (the tokenizer and the model come from the same folder or hub id)."""
         from transformers import AutoConfig
 
-        from .. import models
+        from ..model import catalogue as models
         p = models.preset(self.model_cfg.name)
         if p is not None and p.kind == "scratch":
             return p.family

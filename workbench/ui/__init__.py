@@ -1,7 +1,7 @@
 """The Gradio app over the engine. `build_app(runs_dir)` returns the Blocks (not launched); `launch_options()`
 gives the theme and CSS (system fonts only: the page loads nothing from the internet).
 
-The app is a thin layer: it turns the form into a RunConfig, hands it to `workbench.trainer.manager`, and shows
+The app is a thin layer: it turns the form into a RunConfig, hands it to `workbench.run.loop.manager`, and shows
 what the run folder and the JobManager report. Per-page state lives in a gr.State; nothing is kept at module level.
 """
 
@@ -64,7 +64,7 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
                 initial=initial_config(runs_dir))
     cache = None
     if has_module("evaluate"):   # loaded models kept between comparisons: one cache per app, not per module
-        from ..evaluate import ModelCache
+        from ..evaluate.compare import ModelCache
         cache = ModelCache()
     ctx = AppContext(runs_dir, uploads, roots, form, tr, cache)
 
@@ -125,7 +125,7 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
 
     def on_load(session_state, request: gr.Request):
         """Attach to the job this process is running (a reloaded page or a second browser sees it)."""
-        from .. import trainer
+        from ..run import loop as trainer
         active = trainer.manager.active()
         new = dict(session_state)
         if active:

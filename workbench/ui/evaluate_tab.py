@@ -77,7 +77,7 @@ def highlighted(answer: dict) -> dict | None:
 
 def input_kind(refs: list[str], runs_dir: Path) -> str:
     """What the try-it box takes for these models: 'text', 'qa' or 'prompt' (the task's input_kind)."""
-    from ..evaluate import resolve_refs
+    from ..evaluate.compare import resolve_refs
     from ..tasks import TASKS
     try:
         task = resolve_refs([r for r in refs if r], runs_dir)[0].task
@@ -88,7 +88,7 @@ def input_kind(refs: list[str], runs_dir: Path) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 def build(ctx: AppContext) -> dict:
-    from ..evaluate import answer_all, compare
+    from ..evaluate.compare import answer_all, compare
     tr = ctx.tr
     session = ctx.parts["session"]
     with gr.Row(equal_height=False):

@@ -51,7 +51,7 @@ def _mb(n) -> str:
 
 
 def build(ctx: AppContext) -> dict:
-    from ..export import FORMATS, export
+    from ..export.formats import FORMATS, export
     tr = ctx.tr
     session = ctx.parts["session"]
     with gr.Row(equal_height=False):

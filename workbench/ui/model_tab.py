@@ -8,7 +8,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import models, store
+from ..model import catalogue as models
+from .. import store
 from . import i18n
 from .common import AppContext, error_text, fmt_count, message_html
 

@@ -10,7 +10,8 @@ import gradio as gr
 import pandas as pd
 import yaml
 
-from .. import store, trainer
+from .. import store
+from ..run import loop as trainer
 from ..errors import WorkbenchError
 from . import i18n, plots
 from .common import AppContext, badge, error_text, fmt_value, message_html

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import store, trainer
+from .. import store
+from ..run import loop as trainer
 from ..config import RunConfig
 from ..errors import WorkbenchError
 from . import i18n, plots

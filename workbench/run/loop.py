@@ -1,4 +1,4 @@
-"""The one training loop, and the process-wide JobManager (`workbench.trainer.manager`).
+"""The one training loop, and the process-wide JobManager (`workbench.run.loop.manager`).
 
 `run(cfg, paths)` reads top to bottom:
     1 data and task      2 tokenizer and model      3 encode      4 strategies      5 optimizer and schedule
@@ -17,16 +17,18 @@ from pathlib import Path
 
 import torch
 
-from . import checkpoint, data, models, store, tasks
-from .anatomy import clean_name, count_params
+from . import checkpoint
+from .. import data, store, tasks
+from ..model import catalogue as models
+from ..model.anatomy import clean_name, count_params
 from .batches import Batches
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 from .events import Eval, Finished, Recorder, Started, Step
 from .jobs import JobManager, StopSignal
 from .optim import make_optimizer, make_scheduler
 from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
                       seed_everything, weight_distance)
-from .strategies import build as build_strategies
+from ..strategies import build as build_strategies
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
 
 def make_optimizer(model, strategies, extra_modules, ctx, train_cfg) -> torch.optim.AdamW:

@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .errors import ModelError
+from ..errors import ModelError
 from .tensors_io import non_persistent_buffers
 
 SCHEME = "linear: dynamic int8, per-output-channel symmetric weights; embeddings: int8 rows, fp32 scale per row"

@@ -14,7 +14,7 @@ import transformers
 from transformers import AutoConfig, AutoTokenizer
 
 from .anatomy import clean_name, head_names
-from .errors import ModelError
+from ..errors import ModelError
 from .tokenizer import train_tokenizer
 
 transformers.logging.set_verbosity_error()
@@ -134,7 +134,7 @@ def load_config(source: Source, model_cfg):
 
 def describe(name: str, runs_dir="runs", model_cfg=None) -> dict:
     """Facts for the Model page: family, layers, hidden size, vocab, parameter count (from the config only)."""
-    from .config import ModelConfig
+    from ..config import ModelConfig
     model_cfg = model_cfg or ModelConfig(name=name)
     src = resolve(name, runs_dir)
     p = preset(name)
@@ -274,7 +274,7 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
     import shutil
 
     from .anatomy import unwrap
-    from .strategies._peft import peft_of
+    from ..strategies._peft import peft_of
     tmp = paths.root / f".model-{secrets.token_hex(4)}"
     adapter = peft_of(model)
     if adapter is not None:
@@ -300,9 +300,9 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
 def load_saved(model_dir: str | Path, task_name: str | None = None, device: str = "cpu"):
     """Load a model saved by a run (or any transformers folder) for inference, with its task head and extras.
     Returns (model, tokenizer, task, info). `task_name` is needed only for folders without workbench.json."""
-    from . import tasks as task_registry
-    from .config import DataConfig, ModelConfig
-    from .options import from_dict
+    from .. import tasks as task_registry
+    from ..config import DataConfig, ModelConfig
+    from ..options import from_dict
     model_dir = Path(model_dir)
     info = read_training_info(model_dir)
     name = task_name or info.get("task")
@@ -318,7 +318,7 @@ def load_saved(model_dir: str | Path, task_name: str | None = None, device: str 
     task.setup(tokenizer)
     auto = getattr(transformers, task.auto_class)   # the task may pick its head class per model (setup)
     if (model_dir / "adapter_config.json").is_file():   # an unmerged adapter saved by models.save
-        from .strategies._peft import load_adapter_folder
+        from ..strategies._peft import load_adapter_folder
         model = load_adapter_folder(model_dir, auto, info)
     else:
         model = auto.from_pretrained(str(model_dir))

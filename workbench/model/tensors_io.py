@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from .errors import ModelError
+from ..errors import ModelError
 
 
 def empty_model(folder, auto_class: str) -> nn.Module:

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import torch
 
-from . import store
-from .anatomy import count_params, head_names, unwrap
-from .errors import ConfigError, ModelError, WorkbenchError
-from .refs import LoadedRef, ModelCache, ModelRef, Prepared, resolve_ref
+from .. import store
+from ..model.anatomy import count_params, head_names, unwrap
+from ..errors import ConfigError, ModelError, WorkbenchError
+from ..evaluate.refs import LoadedRef, ModelCache, ModelRef, Prepared, resolve_ref
 
 FORMATS = {
     "merged": "Full-precision transformers folder (safetensors + tokenizer); adapters merged into the base. Loads "
@@ -76,7 +76,7 @@ def _pipeline_check(src: LoadedRef, prepared: Prepared, folder: Path) -> dict:
 
 
 def _int8(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    from .quantize import quantize_int8, save_int8
+    from ..model.quantize import quantize_int8, save_int8
     hf = copy.deepcopy(unwrap(src.model)).float().cpu().eval()
     keep = _head_modules(hf, keep_output_embeddings=False)
     spec = quantize_int8(hf, keep)
@@ -117,8 +117,8 @@ def _bnb(bits: int):
 
 
 def _onnx(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    from .measure import inputs_of
-    from .onnx_model import export_onnx
+    from ..evaluate.measure import inputs_of
+    from ..model.onnx_model import export_onnx
     task = copy.copy(prepared.task)                               # the evaluation task: labels fitted
     task.setup(src.tokenizer)
     rows = task.encode(prepared.raw[prepared.split], prepared.split)
@@ -131,7 +131,7 @@ def _onnx(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> di
 
 
 def _pruned(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    from .sparse import MIN_SPARSITY, save_sparse, sparsity_of
+    from ..model.sparse import MIN_SPARSITY, save_sparse, sparsity_of
     hf = unwrap(src.model)
     strategies = (src.info.get("strategy") or [])
     facts = sparsity_of(hf)
@@ -171,7 +171,7 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
     """Export a run (id or folder, or a model folder saved by a run) as `fmt` (one of FORMATS), evaluate it against
     the run on `split` of `data` (default: the run's own test split, else validation) and return the folder
     (default runs/<id>/exports/<fmt>/)."""
-    from .evaluate import compare
+    from ..evaluate.compare import compare
     from .modelcard import model_card
     if fmt not in FORMATS:
         raise ConfigError("format", f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -189,7 +189,7 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
     try:
         say(0.0, "loading the run")
         src = cache.get(ref, runs_dir)
-        from .strategies._peft import peft_of
+        from ..strategies._peft import peft_of
         if peft_of(src.model) is not None:
             raise ModelError(f"{ref.label} is a prefix / prompt-tuning run: its virtual tokens are not weights that "
                              "can be merged or quantized; use the run itself (compare and answer_all load it)")

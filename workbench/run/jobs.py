@@ -1,6 +1,6 @@
 """JobManager: queues runs and trains them in background threads, one at a time by default (one device).
 
-The UI and the CLI talk to the one instance in `workbench.trainer.manager`: submit, status snapshots, cancel,
+The UI and the CLI talk to the one instance in `workbench.run.loop.manager`: submit, status snapshots, cancel,
 stop-and-save, resume. Job state lives here, not in any page, so a reloaded page or a second browser sees the
 same job. A job that raises is marked failed with its message; the process and the other jobs carry on.
 """
@@ -13,8 +13,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import store
-from .errors import WorkbenchError
+from .. import store
+from ..errors import WorkbenchError
 from .events import Eval, Finished, Log, Started, Step
 
 
@@ -83,7 +83,7 @@ class JobManager:
     def resume(self, ref: str, runs_dir="runs", overrides=()) -> str:
         """Continue a stopped, cancelled, interrupted or finished run from its last checkpoint. Overrides such as
         train.epochs=6 continue a finished run for more epochs (the config in the folder is updated)."""
-        from .config import RunConfig
+        from ..config import RunConfig
         paths = store.find_run(ref, runs_dir)
         with self._lock:
             job = self._jobs.get(paths.run_id)

@@ -4,8 +4,8 @@
     latency_ms          batch 1: median over repeats of one forward per example, after warm-up
     throughput_per_s    examples per second, batched, over the same examples
     peak_memory_mb      peak resident memory (VmHWM) added by loading the model and running one batch, measured in
-                        a fresh process (python -m workbench.measure) after the framework's one-time costs, so that
-                        models measured earlier do not hide or inflate it. Weights memory-mapped from safetensors
+                        a fresh process (python -m workbench.evaluate.measure) after the framework's one-time costs,
+                        so that models measured earlier do not hide or inflate it. Weights memory-mapped from safetensors
                         count only where touched (resident pages), as the operating system counts them.
     max_abs_diff        largest difference between two models' outputs on the same batches (real tokens only)
 """
@@ -125,7 +125,7 @@ def peak_memory_mb(ref, rows: list[dict], runs_dir, seed: int = 0, timeout: int 
         return None
     spec = {"ref": asdict(ref), "rows": rows, "runs_dir": str(runs_dir), "seed": seed}
     env = {**os.environ, "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": str(torch.get_num_threads())}
-    proc = subprocess.run([sys.executable, "-m", "workbench.measure"], input=json.dumps(spec), text=True,
+    proc = subprocess.run([sys.executable, "-m", "workbench.evaluate.measure"], input=json.dumps(spec), text=True,
                           capture_output=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"memory measurement failed: {proc.stderr.strip().splitlines()[-1:] or proc.returncode}")
@@ -137,18 +137,18 @@ def _preload(ref) -> None:
     of RSS in any process), so that the measurement holds what this model needs and nothing else."""
     import importlib
 
-    from . import tasks
-    from .tensors_io import empty_model
+    from .. import tasks
+    from ..model.tensors_io import empty_model
     folder = ref.model_dir
     if folder is None:
-        from .models import resolve
+        from ..model.catalogue import resolve
         folder = resolve(ref.base, ref.runs_dir or "runs").ref
     try:
         empty_model(folder, tasks.TASKS.get(ref.task, "task").auto_class)      # on the meta device: no weights
     except (OSError, ValueError):
         pass
-    extra = {"int8": ["torch.ao.nn.quantized.dynamic", "workbench.quantize"], "onnx": ["onnxruntime"],
-             "bnb8": ["bitsandbytes"], "bnb4": ["bitsandbytes"], "pruned": ["workbench.sparse"]}
+    extra = {"int8": ["torch.ao.nn.quantized.dynamic", "workbench.model.quantize"], "onnx": ["onnxruntime"],
+             "bnb8": ["bitsandbytes"], "bnb4": ["bitsandbytes"], "pruned": ["workbench.model.sparse"]}
     for name in extra.get(ref.fmt, []):
         importlib.import_module(name)
     torch.randn(64, 64) @ torch.randn(64, 64)                                  # thread pools up

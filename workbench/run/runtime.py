@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from . import store
-from .anatomy import clean_name
-from .errors import WorkbenchError
+from .. import store
+from ..model.anatomy import clean_name
+from ..errors import WorkbenchError
 
 
 @dataclass

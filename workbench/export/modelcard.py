@@ -41,7 +41,8 @@ def _how_to_load(fmt: str, auto_class: str) -> str:
     what = {"int8": "int8 weights (quantization.json says which modules)",
             "pruned": "a bit mask and the non-zero values (sparsity.json)"}[fmt]
     return (f"The weights are stored as {what} in safetensors (no pickle); the workbench rebuilds the model:\n\n"
-            "```python\nfrom workbench.refs import load_ref, resolve_ref\nloaded = load_ref(resolve_ref(\"THIS_FOLDER\"))"
+            "```python\nfrom workbench.evaluate.refs import load_ref, resolve_ref\n"
+            "loaded = load_ref(resolve_ref(\"THIS_FOLDER\"))"
             "\nloaded.task.predict(loaded.model, [\"some text\"])\n```")
 
 
@@ -51,7 +52,7 @@ def model_card(report: dict, folder: Path) -> str:
     info = json.loads((folder / "workbench.json").read_text())
     config = (folder / "config.yaml").read_text() if (folder / "config.yaml").is_file() else None
     fmt, main = report["format"], report["main_metric"]
-    from .tasks import TASKS
+    from ..tasks import TASKS
     auto_class = TASKS.get(report["task"], "task").auto_class
     library = "transformers" if fmt in ("merged", "bnb8", "bnb4") else "workbench"
     lines = ["---", f"library_name: {library}", f"base_model: {report.get('base_model')}",

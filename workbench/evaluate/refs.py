@@ -17,8 +17,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import models, store
-from .errors import DataError, ModelError, WorkbenchError
+from ..model import catalogue as models
+from .. import store
+from ..errors import DataError, ModelError, WorkbenchError
 
 KINDS = ("run", "base", "folder", "export")
 
@@ -76,7 +77,7 @@ def resolve_ref(ref: str, runs_dir="runs", first: ModelRef | None = None) -> Mod
         if first is None or first.config is None:
             raise ModelError(f"{text!r} means the base model of the first run in the comparison: put a run (or an "
                              "export of one) among the models")
-        from .config import RunConfig
+        from ..config import RunConfig
         base = text.split(":", 1)[1].strip() if ":" in text else RunConfig.load(first.config).model.name
         if not base:
             raise ModelError("base: needs a name after the colon, e.g. base:minilm or base:path/to/model")
@@ -145,9 +146,9 @@ def resolve_refs(refs: list[str], runs_dir="runs") -> list[ModelRef]:
 def prepare(first: ModelRef, data: str | None, split: str, max_examples: int | None, seed: int = 0) -> Prepared:
     """Task (labels fitted) and raw splits for evaluating `first`'s task. Default data: the run's own config (its
     `split`, else validation: the rows the run's final evaluation used). `data` replaces the `split` source."""
-    from . import data as data_mod
-    from . import tasks
-    from .config import RunConfig
+    from .. import data as data_mod
+    from .. import tasks
+    from ..config import RunConfig
     if split not in ("train", "validation", "test"):
         raise DataError(f"split must be train, validation or test, not {split!r}")
     notes = []
@@ -189,9 +190,9 @@ def _load_folder(folder: Path, build, device: str | None) -> LoadedRef:
     (the same steps as models.load_saved, for export formats that transformers cannot load by itself)."""
     from transformers import AutoTokenizer
 
-    from . import tasks
-    from .config import DataConfig, ModelConfig
-    from .options import from_dict
+    from .. import tasks
+    from ..config import DataConfig, ModelConfig
+    from ..options import from_dict
     info = models.read_training_info(folder)
     if not info.get("task"):
         raise ModelError(f"{folder} has no workbench.json naming its task; export it again")
@@ -215,13 +216,13 @@ def _load_export(ref: ModelRef, device: str) -> LoadedRef:
         model, tok, task, info = models.load_saved(folder, device=device)
         return LoadedRef(model, tok, task, info)
     if ref.fmt == "int8":
-        from .quantize import load_int8
+        from ..model.quantize import load_int8
         return _load_folder(folder, lambda auto: load_int8(folder, auto), "cpu")
     if ref.fmt == "pruned":
-        from .sparse import load_sparse
+        from ..model.sparse import load_sparse
         return _load_folder(folder, lambda auto: load_sparse(folder, auto), device)
     if ref.fmt == "onnx":
-        from .onnx_model import OrtModel
+        from ..model.onnx_model import OrtModel
         return _load_folder(folder, lambda auto: OrtModel(folder), "cpu")
     if ref.fmt in ("bnb8", "bnb4"):
         import torch
@@ -243,7 +244,7 @@ def load_ref(ref: ModelRef, runs_dir="runs", seed: int = 0, device: str = "cpu",
 
 
 def _load_base(ref: ModelRef, prepared: Prepared, device: str) -> LoadedRef:
-    from .trainer import seed_everything
+    from ..run.loop import seed_everything
     cfg = prepared.cfg.copy()
     cfg.model.name = ref.base
     task = copy.copy(prepared.task)                       # labels shared, tokenizer its own

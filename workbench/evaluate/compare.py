@@ -1,11 +1,11 @@
 """Side-by-side evaluation: runs, the base model and exports evaluated on the same data split, in one table of task
-metrics, parameters, size on disk, latency, throughput, peak memory and retention (workbench.retention); the
+metrics, parameters, size on disk, latency, throughput, peak memory and retention (workbench.evaluate.retention); the
 inputs where they disagree; one input answered by every model.
 
     compare(["run-a", "run-b", "base"], split="test")   -> {"task", "split", "models": [...], "disagreements", ...}
     answer_all(["run-a", "run-b"], "a lovely film")      -> [{"model", "display", "confidence", "detail"}, ...]
 
-References (run ids, folders, base, exports) are described in workbench.refs; pass a ModelCache to keep models
+References (run ids, folders, base, exports) are described in workbench.evaluate.refs; pass a ModelCache to keep models
 loaded between calls.
 """
 
@@ -20,12 +20,12 @@ import warnings
 import torch
 
 from . import measure
-from .anatomy import count_params
-from .errors import WorkbenchError
+from ..model.anatomy import count_params
+from ..errors import WorkbenchError
 from .refs import LoadedRef, ModelCache, ModelRef, Prepared, load_ref, resolve_ref, resolve_refs
 from .retention import held_out_texts, measure as measure_retention, reference
-from .store import read_json
-from .tasks.base import model_device
+from ..store import read_json
+from ..tasks.base import model_device
 
 __all__ = ["compare", "answer_all", "format_table", "resolve_ref", "resolve_refs", "load_ref", "ModelRef",
            "ModelCache", "LoadedRef", "Prepared"]
@@ -77,7 +77,7 @@ def _params(loaded: LoadedRef, ref: ModelRef) -> int | None:
 def _size(ref: ModelRef) -> int | None:
     if ref.kind != "base":
         return measure.size_on_disk(ref.model_dir)
-    from .models import resolve
+    from ..model.catalogue import resolve
     source = resolve(ref.base, ref.runs_dir or "runs")
     return measure.size_on_disk(source.ref) if source.kind in ("local", "bundled") else None
 

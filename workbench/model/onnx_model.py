@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .anatomy import unwrap
-from .errors import ModelError
+from ..errors import ModelError
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 SKIP_OUTPUTS = ("loss", "hidden_states", "attentions", "past_key_values", "cross_attentions")

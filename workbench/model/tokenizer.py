@@ -8,7 +8,7 @@ from typing import Iterable
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import PreTrainedTokenizerFast
 
-from .errors import DataError
+from ..errors import DataError
 
 GPT_SPECIALS = ["<|endoftext|>", "<pad>", "<unk>"]
 BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .errors import ModelError
+from ..errors import ModelError
 from .tensors_io import non_persistent_buffers
 
 MIN_SPARSITY = 0.05   # below this a matrix is cheaper stored dense

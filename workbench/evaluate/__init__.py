@@ -1,0 +1,1 @@
+"""Evaluating finished runs: comparison, retention, measurements, model references."""

@@ -1,0 +1,1 @@
+"""Exporting a finished run: the formats and the model card."""

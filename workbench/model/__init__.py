@@ -1,0 +1,1 @@
+"""Models: the catalogue, loading, tokenizers, anatomy and every saved form."""

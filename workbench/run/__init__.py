@@ -1,0 +1,1 @@
+"""Running a training job: the loop, the job manager, checkpoints, batches, events."""
