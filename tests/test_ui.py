@@ -41,9 +41,9 @@ def test_app_builds_without_launching(app):
     tab_labels = [c.label for c in app.blocks.values() if isinstance(c, gr.Tab)]
     expected = ["1 · Model", "2 · Data", "3 · Strategy", "4 · Train", "5 · Runs"]
     assert tab_labels[:5] == expected
-    if (UI.parent / "evaluate.py").is_file():
+    if (UI.parent / "evaluate").is_dir():
         assert "6 · Evaluate" in tab_labels
-    assert ("7 · Export" in tab_labels) == (UI.parent / "export.py").is_file()
+    assert ("7 · Export" in tab_labels) == (UI.parent / "export").is_dir()
     assert ctx.uploads_dir == ctx.runs_dir / ".uploads"
     # every knob of every section, task and strategy has a widget
     paths = set(ctx.form.paths())
