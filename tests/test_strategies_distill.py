@@ -13,6 +13,7 @@ import torch
 from transformers import AutoTokenizer
 
 from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench.strategies import STRATEGIES
 
 from _strategy_helpers import checkpoint_tensors, cls_cfg, step_terms
@@ -34,7 +35,7 @@ def test_distill_alpha_one_student_approaches_teacher(make_cfg, train, tiny_cls_
 
 
 def test_derive_student_copies_the_chosen_blocks(teacher_run):
-    teacher, *_ = models.load_saved(Path(teacher_run) / "model")
+    teacher, *_ = load_saved(Path(teacher_run) / "model")
     student = models.derive_student(teacher, [1])
     assert student.config.num_hidden_layers == 1 and teacher.config.num_hidden_layers == 2
     t, s = teacher.state_dict(), student.state_dict()

@@ -10,6 +10,8 @@ import torch
 
 from workbench import data, store, tasks
 from workbench.model import catalogue as models
+from workbench.tasks import load_saved
+from workbench.model import saved as saved_model
 from workbench.config import RunConfig
 from workbench.errors import ConfigError, ModelError
 from workbench.strategies import build as build_strategies
@@ -172,7 +174,7 @@ def test_lora_causal_lm_run_and_reload(make_cfg, train, tiny_gpt_dir, tiny_text)
                    strategy=[{"name": "lora", "r": 4}], train={"max_steps": 4})
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert type(model).__name__ == "GPT2LMHeadModel" and info["strategy"] == ["lora"]
 
 
@@ -198,10 +200,10 @@ def test_prompt_learning_trains_saves_and_reloads(name, kind, make_cfg, tiny_ber
 
     paths = store.RunPaths(tmp_path / "run")
     paths.root.mkdir()
-    models.save(model, ctx.tokenizer, task, paths, ctx.cfg)
+    saved_model.save(model, ctx.tokenizer, task, paths, ctx.cfg)
     files = {p.name for p in paths.model.iterdir()}
     assert {"adapter_config.json", "adapter_model.safetensors", "config.json"} <= files
-    reloaded, tok, task2, info = models.load_saved(paths.model)
+    reloaded, tok, task2, info = load_saved(paths.model)
     task2.setup(tok)
     assert torch.equal(logits_of(reloaded, task2, rows), expected)
     if kind == "lm":
@@ -322,8 +324,8 @@ def test_qlora_mechanics_with_bitsandbytes_on_cpu(make_cfg, tiny_bert_dir, tiny_
     model = strategy.finalize(model, ctx)
     paths = store.RunPaths(tmp_path / "run")
     paths.root.mkdir()
-    models.save(model, ctx.tokenizer, task, paths, ctx.cfg)
-    reloaded, tok, task2, _ = models.load_saved(paths.model)      # LoRA merged into the full-precision base
+    saved_model.save(model, ctx.tokenizer, task, paths, ctx.cfg)
+    reloaded, tok, task2, _ = load_saved(paths.model)      # LoRA merged into the full-precision base
     assert type(reloaded).__name__ == "BertForSequenceClassification"
     quantized, full = logits_of(model, task, rows), logits_of(reloaded, task2, rows)
     assert (quantized.argmax(-1) == full.argmax(-1)).float().mean() >= 0.75     # 4-bit vs 32-bit base: close
@@ -343,7 +345,7 @@ def test_qlora_trains_on_cuda(make_cfg, train, tiny_bert_dir, tiny_cls_data):
     assert (paths.model / "adapter_config.json").is_file()
     info = json.loads((paths.model / "workbench.json").read_text())
     assert info["strategy"] == ["qlora"]
-    model, *_ = models.load_saved(paths.model)
+    model, *_ = load_saved(paths.model)
     assert type(model).__name__ == "BertForSequenceClassification"
 
 

@@ -10,7 +10,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer
 
 from workbench.run import checkpoint, loop as trainer
-from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench import store
 from workbench.config import RunConfig
 from workbench.errors import ConfigError
@@ -198,7 +198,7 @@ def test_prune_loads_with_load_saved(make_cfg, train, tiny_gpt_dir, tiny_text):
                               "end": 0.5}])
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
-    model, *_ = models.load_saved(paths.model)
+    model, *_ = load_saved(paths.model)
     up = model.transformer.h[0].mlp.c_fc.weight                 # Conv1D (32, 128): neurons are columns
     assert (up == 0).all(dim=0).float().mean().item() == pytest.approx(0.3, abs=0.01)
     assert store.read_json(paths.summary)["metrics"]["prune_units_total"] == 256

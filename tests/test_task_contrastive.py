@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench import store
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
@@ -104,7 +104,7 @@ def test_pairs_run_improves_and_predicts(make_cfg, train, tmp_path, tiny_bert_di
     assert {"eval_alignment", "eval_uniformity"} <= set(summary["metrics"])
     assert summary["samples"][0]["output"].startswith("cosine")
     assert (paths.model / "modules.json").is_file() and (paths.model / "1_Pooling" / "config.json").is_file()
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     out = task.predict(model, ["the film was great\ngreat film, I would say\nthe room was tiny"])
     assert len(out) == 3 and out[0].display.startswith("nearest:")
     assert len(out[0].detail["neighbours"]) == 2

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import torch
 
-from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench import store
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
@@ -111,7 +111,7 @@ def test_decoder_run_improves_and_reloads(make_cfg, train, tiny_text, tiny_gpt_d
     evals = store.read_metrics(paths, ("eval",))
     assert evals[-1]["eval_loss"] < evals[0]["eval_loss"] - 0.3
     assert "<mask>" in summary["samples"][0]["input"]
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert tok.mask_token == "<mask>" and not task.seq2seq
     assert isinstance(task.predict(model, ["the film was [MASK] today."])[0].display, str)
 
@@ -149,7 +149,7 @@ def test_encoder_decoder_run(make_cfg, train, tiny_text, tiny_bart_dir):
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
     assert {"eval_loss", "eval_token_accuracy", "eval_perplexity"} <= set(summary["metrics"])
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert type(model).__name__ == "BartForConditionalGeneration" and task.seq2seq
     assert isinstance(task.predict(model, ["the film was <mask> too."])[0].display, str)
 

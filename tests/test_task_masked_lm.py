@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench import store
 from workbench.run import loop as trainer
 from workbench.config import DataConfig, ModelConfig
@@ -143,7 +144,7 @@ def test_masked_lm_run_improves(make_cfg, train, tiny_text, tiny_bert_dir):
     assert evals[-1]["eval_loss"] < evals[0]["eval_loss"] - 0.2
     assert evals[-1]["eval_accuracy"] >= evals[0]["eval_accuracy"]
     assert summary["samples"] and "[MASK]" in summary["samples"][0]["input"]
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert task.predict(model, ["the film was [MASK] today"])[0].detail["candidates"]
 
 

@@ -11,6 +11,7 @@ import torch
 
 from workbench import data, store, tasks
 from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench.config import RunConfig
 from workbench.errors import ConfigError
 
@@ -67,7 +68,7 @@ def test_classification_plus_mlm_run_and_reload(make_cfg, train, tiny_cls_data, 
     # the saved layout: the first task's model at the root, the other head on its own
     assert (paths.model / "model.safetensors").is_file() and (paths.model / "multitask.json").is_file()
     assert (paths.model / "heads" / "masked_lm" / "head.safetensors").is_file()
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert model.heads["masked_lm"].bert.encoder is model.hf_model.bert.encoder
     shared_embeddings = model.hf_model.bert.embeddings.word_embeddings.weight
     assert model.heads["masked_lm"].cls.predictions.decoder.weight is shared_embeddings
@@ -141,7 +142,7 @@ def test_crf_token_classification_head_is_saved_with_its_extras(make_cfg, train,
     assert summary["status"] == "completed", summary.get("error")
     assert {"eval_token_classification/f1", "eval_classification/accuracy"} <= set(summary["metrics"])
     assert (paths.model / "heads" / "token_classification" / "crf.safetensors").is_file()
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     from workbench.tasks._crf_model import find_crf
     assert find_crf(model.heads["token_classification"]) is not None
     out = task.predict(model, [{"task": "token_classification", "input": "Alice went to Rome ."}])[0]
@@ -155,5 +156,5 @@ def test_from_scratch_multitask(make_cfg, train, tiny_cls_data, tiny_text):
     assert summary["status"] == "completed", summary.get("error")
     info = json.loads((paths.model / "workbench.json").read_text())
     assert info["task"] == "multitask"
-    model, tok, task, _ = models.load_saved(paths.model)
+    model, tok, task, _ = load_saved(paths.model)
     assert model.heads["masked_lm"].bert.embeddings is model.hf_model.bert.embeddings

@@ -12,6 +12,7 @@ from transformers import AutoTokenizer
 
 from workbench import data
 from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench.config import DataConfig, ModelConfig, RunConfig
 from workbench.errors import DataError
 from workbench.tasks import TASKS
@@ -242,7 +243,7 @@ def test_save_load_saved_identical_predictions(make_cfg, train, qa_files, tiny_b
                    data={**qa_files, "max_length": 32}, train={"max_steps": 6, "lr": 5e-3})
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert task.opts.doc_stride == 8 and task.data_cfg.max_length == 32
     ds = data.load(cfg.data, task)
     metrics, _ = task.evaluate(model, task.encode(ds["test"], "test"), 16)
@@ -252,7 +253,7 @@ def test_save_load_saved_identical_predictions(make_cfg, train, qa_files, tiny_b
     (pred,) = task.predict(model, inputs)
     assert pred.display == inputs[0]["context"][pred.detail["start"]:pred.detail["end"]]
     assert 0 < pred.confidence <= 1
-    again, _, task2, _ = models.load_saved(paths.model)
+    again, _, task2, _ = load_saved(paths.model)
     assert task2.predict(again, inputs)[0].detail == pred.detail
     assert task.input_kind == "qa"
     with pytest.raises(DataError, match="must be {'question': ..., 'context': ...}"):

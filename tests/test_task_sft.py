@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench.config import DataConfig, ModelConfig
 from workbench.data import load
 from workbench.errors import DataError
@@ -157,7 +157,7 @@ def test_sft_run_saves_template_and_predicts_through_it(make_cfg, train, tmp_pat
     assert {"eval_loss", "eval_perplexity", "eval_answer_tokens"} <= set(m) and "eval_bpc" not in m
     assert summary["samples"] and summary["samples"][0]["input"].startswith("Name a")
     assert (paths.model / "chat_template.jinja").is_file() and (paths.model / "causal_lm.json").is_file()
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert task.sft and tok.chat_template == _chat.BUILTIN_TEMPLATE
     expected = tok("### Instruction:\nName a film.\n\n### Response:\n", add_special_tokens=False)["input_ids"]
     assert task.prompt_ids("Name a film.") == expected
@@ -190,7 +190,7 @@ def test_scratch_gpt_tiny_pretrain_then_sft(make_cfg, train, tmp_path, tiny_text
     paths, summary = train(sft)
     assert summary["status"] == "completed", summary.get("error")
     assert summary["metrics"]["eval_answer_tokens"] > 0
-    model, tok, task, info = models.load_saved(paths.model)
+    model, tok, task, info = load_saved(paths.model)
     assert task.sft and info["base_model"] == pre_paths.run_id and tok.chat_template == _chat.BUILTIN_TEMPLATE
     with torch.no_grad():
         assert model.get_input_embeddings().weight.shape[0] == len(tok)

@@ -13,6 +13,7 @@ from transformers import AutoTokenizer
 
 from workbench import data
 from workbench.model import catalogue as models
+from workbench.tasks import load_saved
 from workbench.config import DataConfig, ModelConfig, RunConfig
 from workbench.errors import DataError
 from workbench.tasks import TASKS
@@ -336,13 +337,13 @@ def test_run_save_and_load_saved_give_identical_predictions(crf, make_cfg, train
     m = summary["metrics"]
     assert {"eval_f1", "eval_precision", "eval_recall", "eval_token_accuracy", "eval_loss", "eval_PER_f1"} <= set(m)
     assert (paths.model / "crf.safetensors").is_file() == crf
-    model, tok, task, _ = models.load_saved(paths.model)
+    model, tok, task, _ = load_saved(paths.model)
     assert (find_crf(model) is not None) == crf
     # the saved model reproduces the run's final test figures exactly
     ds = data.load(cfg.data, task)
     metrics, _ = task.evaluate(model, task.encode(ds["test"], "test"), 16)
     assert metrics["f1"] == pytest.approx(m["eval_f1"]) and metrics["loss"] == pytest.approx(m["eval_loss"], rel=1e-4)
-    again, _, task2, _ = models.load_saved(paths.model)
+    again, _, task2, _ = load_saved(paths.model)
     texts = ["John Smith visited Paris yesterday .", "Google opened in Berlin"]
     assert [p.detail for p in task.predict(model, texts)] == [p.detail for p in task2.predict(again, texts)]
     assert [s["output"] for s in summary["samples"]] == [p.display for p in task.predict(

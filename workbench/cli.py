@@ -84,7 +84,7 @@ _EXTRA_COMMANDS: list = []
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from .errors import WorkbenchError
+    from .errors import WorkbenchError   # lazy: --help stays instant
     try:
         handler = getattr(args, "func", None) or globals()[f"cmd_{args.command}"]
         return handler(args) or 0
@@ -99,7 +99,7 @@ def main(argv=None) -> int:
 
 
 def _load_config(args):
-    from .config import RunConfig
+    from .config import RunConfig   # lazy: --help stays instant
     if args.config:
         return RunConfig.load(args.config, args.overrides)
     return RunConfig.from_yaml("{}", args.overrides)
@@ -110,8 +110,8 @@ def cmd_config(args):
 
 
 def cmd_train(args):
-    from . import store
-    from .run import loop as trainer
+    from . import store   # lazy: --help stays instant
+    from .run import loop as trainer   # lazy: --help stays instant
     cfg = _load_config(args)
     trainer.preflight(cfg)
     paths = store.create_run(cfg)
@@ -120,9 +120,9 @@ def cmd_train(args):
 
 
 def cmd_resume(args):
-    from . import store
-    from .config import RunConfig
-    from .errors import WorkbenchError
+    from . import store   # lazy: --help stays instant
+    from .config import RunConfig   # lazy: --help stays instant
+    from .errors import WorkbenchError   # lazy: --help stays instant
     paths = store.find_run(args.run, args.runs_dir)
     summary = store.read_json(paths.summary, {}) or {}
     if store.live_status(paths, summary) in store.ACTIVE:
@@ -134,8 +134,8 @@ def cmd_resume(args):
 
 
 def _run_in_foreground(cfg, paths, resume, quiet, debug) -> int:
-    from .run import loop as trainer
-    from .run.jobs import StopSignal
+    from .run import loop as trainer   # lazy: --help stays instant
+    from .run.jobs import StopSignal   # lazy: --help stays instant
     stop = StopSignal()
     progress = _Progress(quiet, debug)
 
@@ -170,9 +170,9 @@ class _Progress:
         self.quiet, self.debug, self.bar = quiet, debug, None
 
     def __call__(self, ev):
-        from .run.events import Eval, Log, Started, Step
+        from .run.events import Eval, Log, Started, Step   # lazy: --help stays instant
         if isinstance(ev, Started) and not self.quiet:
-            from tqdm import tqdm
+            from tqdm import tqdm   # lazy: --help stays instant
             self.bar = tqdm(total=ev.total_steps, initial=ev.start_step, unit="step", dynamic_ncols=True)
             self.write(f"{ev.examples}  trainable {ev.trainable_params:,} / {ev.total_params:,} parameters  "
                        f"device {ev.device}  precision {ev.precision}")
@@ -199,7 +199,7 @@ class _Progress:
 
 
 def cmd_runs(args):
-    from .store import Registry
+    from .store import Registry   # lazy: --help stays instant
     rows = Registry(args.runs_dir).list(status=args.status, text=args.filter)
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
@@ -218,14 +218,14 @@ def cmd_runs(args):
 
 
 def cmd_delete(args):
-    from .store import Registry, find_run
+    from .store import Registry, find_run   # lazy: --help stays instant
     paths = find_run(args.run, args.runs_dir)
     Registry(paths.root.parent).delete(paths.run_id)
     print(f"deleted {paths.run_id}")
 
 
 def _knobs_line(options_cls) -> str:
-    from .options import describe
+    from .options import describe   # lazy: --help stays instant
     parts = []
     for f in describe(options_cls):
         rng = f" [{f.min}..{f.max}]" if f.min is not None or f.max is not None else ""
@@ -235,28 +235,28 @@ def _knobs_line(options_cls) -> str:
 
 
 def cmd_strategies(args):
-    from .strategies import STRATEGIES
+    from .strategies import STRATEGIES   # lazy: --help stays instant
     for name, cls in STRATEGIES.items():
         print(f"{name:<13} {cls.summary}")
         print(f"{'':<13} knobs: {_knobs_line(cls.Options)}")
 
 
 def cmd_tasks(args):
-    from .tasks import TASKS
+    from .tasks import TASKS   # lazy: --help stays instant
     for name, cls in TASKS.items():
         print(f"{name:<21} {cls.summary}")
         print(f"{'':<21} models: {', '.join(cls.families)}; options: {_knobs_line(cls.Options)}")
 
 
 def cmd_models(args):
-    from .model.catalogue import CATALOGUE
+    from .model.catalogue import CATALOGUE   # lazy: --help stays instant
     for p in CATALOGUE:
         print(f"{p.key:<10} {p.family:<8} {p.description}")
     print("Also: any local model folder, a run id (its saved model), or a hub id when online.")
 
 
 def cmd_compare(args):
-    from .evaluate.compare import compare, format_table
+    from .evaluate.compare import compare, format_table   # lazy: --help stays instant
     result = compare(args.models, data=args.data, split=args.split, runs_dir=args.runs_dir,
                      max_examples=args.max_examples, retention=not args.no_retention, seed=args.seed,
                      memory=not args.no_memory, retention_source=args.retention_source,
@@ -269,7 +269,7 @@ def cmd_compare(args):
 
 
 def cmd_export(args):
-    from .export.formats import export
+    from .export.formats import export   # lazy: --help stays instant
     out = export(args.run, args.fmt, runs_dir=args.runs_dir, out_dir=args.out, data=args.data, split=args.split,
                  max_examples=args.max_examples, memory=not args.no_memory, retention_source=args.retention_source,
                  progress=lambda fraction, message: print(f"[{100 * fraction:3.0f}%] {message}", file=sys.stderr))

@@ -22,88 +22,11 @@ import yaml
 
 from . import options as opt
 from .errors import ConfigError
-from .options import knob
+from .sections import DataConfig, ModelConfig, OutputConfig, TrainConfig
+from .strategies import STRATEGIES, check_combination
+from .tasks import TASKS
 
 SECTIONS = ("task", "model", "data", "strategy", "train", "output")
-
-
-@dataclass
-class ModelConfig:
-    name: str = knob("minilm", "Catalogue key (minilm, bert-tiny, gpt-tiny), a local model folder, a run id, or a "
-                     "hub id such as 'distilbert-base-uncased'.", label="Base model")
-    revision: str | None = knob(None, "Hub revision (branch, tag or commit) when `name` is a hub id.", advanced=True)
-    trust_remote_code: bool = knob(False, "Run Python code shipped with a hub model. Only for models you trust.",
-                                   advanced=True)
-    crf: bool = knob(False, "Token classification: put a CRF layer (Viterbi decoding) on top of the token head.",
-                     label="CRF layer")
-    tokenizer: str = knob("bpe", "From-scratch presets: train a BPE/WordPiece tokenizer on the training text, or "
-                          "use a character vocabulary.", choices=("bpe", "char"), advanced=True)
-    vocab_size: int = knob(4096, "From-scratch presets: vocabulary size of the trained tokenizer.", min=64,
-                           max=262144, advanced=True)
-
-
-@dataclass
-class DataConfig:
-    train: str = knob("builtin:sentiment", "Training data: 'builtin:NAME', a file (csv, tsv, json, jsonl, parquet, "
-                      "txt, conll, squad json) or a hub dataset id.", label="Training data")
-    validation: str | None = knob(None, "Validation data; when empty a seeded split of the training data is used.")
-    test: str | None = knob(None, "Test data for the final evaluation; when empty the validation data is used.")
-    format: str = knob("auto", "File format; 'auto' decides from the extension and content.",
-                       choices=("auto", "csv", "tsv", "json", "jsonl", "parquet", "txt", "conll", "squad"),
-                       advanced=True)
-    text_column: str = knob("text", "Column holding the input text.", label="Text column")
-    text_pair_column: str | None = knob(None, "Optional second text column (sentence pairs).", advanced=True)
-    label_column: str = knob("label", "Column holding the label.", label="Label column")
-    hub_subset: str | None = knob(None, "Hub datasets: the configuration (subset) name.", advanced=True)
-    max_length: int = knob(128, "Tokens per example (longer inputs are truncated); block size for packed text.",
-                           min=8, max=32768, label="Max length")
-    max_train_samples: int | None = knob(None, "Use a seeded random subset of this many training rows.", min=1)
-    max_eval_samples: int | None = knob(None, "Use at most this many validation/test rows.", min=1, advanced=True)
-    validation_split: float = knob(0.1, "Share of training rows held out for validation when no validation "
-                                   "data is given.", min=0.01, max=0.5, advanced=True)
-    skip_empty: bool = knob(False, "Drop rows with empty text instead of refusing the dataset.", advanced=True)
-
-
-@dataclass
-class TrainConfig:
-    epochs: float = knob(3.0, "Passes over the training data (ignored when max_steps is set).", min=0.0,
-                         max=10000.0)
-    max_steps: int | None = knob(None, "Optimizer steps to run; overrides epochs.", min=1)
-    batch_size: int = knob(16, "Examples per optimizer step (before gradient accumulation).", min=1, max=65536,
-                           label="Batch size")
-    grad_accum: int = knob(1, "Micro-batches accumulated per optimizer step.", min=1, max=1024, advanced=True)
-    lr: float = knob(5e-5, "Peak learning rate (AdamW).", min=0.0, max=1.0, label="Learning rate")
-    weight_decay: float = knob(0.01, "AdamW weight decay (not applied to biases and norms).", min=0.0, max=1.0,
-                               advanced=True)
-    warmup_ratio: float = knob(0.06, "Share of steps with linear warm-up.", min=0.0, max=1.0, advanced=True)
-    scheduler: str = knob("linear", "Learning-rate decay after warm-up.", choices=("linear", "cosine", "constant"),
-                          advanced=True)
-    max_grad_norm: float = knob(1.0, "Clip the global gradient norm to this (0 turns clipping off).", min=0.0,
-                                advanced=True)
-    eval_every: int = knob(0, "Evaluate every N steps (0: at the end of each epoch).", min=0, advanced=True)
-    checkpoint_every: int = knob(0, "Save a resumable checkpoint every N steps (0: at each evaluation).", min=0,
-                                 advanced=True)
-    keep_checkpoints: int = knob(2, "How many recent checkpoints to keep.", min=1, max=100, advanced=True)
-    early_stopping_patience: int = knob(0, "Stop after this many evaluations without improvement (0: off).",
-                                        min=0, advanced=True)
-    early_stopping_metric: str = knob("auto", "Metric watched for early stopping and the best model "
-                                      "('auto': the task's main metric).", advanced=True)
-    seed: int = knob(0, "Seed for data order, splits, initialisation and dropout.", min=0)
-    precision: str = knob("auto", "Compute precision: 'auto' uses bf16 autocast where the device supports it.",
-                          choices=("auto", "fp32", "bf16", "fp16"), advanced=True)
-    device: str = knob("auto", "Where to train.", choices=("auto", "cpu", "cuda"), advanced=True)
-    log_every: int = knob(1, "Write a metrics line every N steps.", min=1, advanced=True)
-    eval_batch_size: int | None = knob(None, "Batch size for evaluation (default: 2 x batch size).", min=1,
-                                       advanced=True)
-    group_by_length: bool = knob(False, "Batch examples of similar length together (less padding, faster).",
-                                 advanced=True)
-
-
-@dataclass
-class OutputConfig:
-    runs_dir: str = knob("runs", "Folder holding run folders and the run registry.", label="Runs folder")
-    run_name: str | None = knob(None, "Readable prefix for the run id.")
-    save_model: bool = knob(True, "Save the final model in the run folder (safetensors).", advanced=True)
 
 
 @dataclass
@@ -127,22 +50,12 @@ def _spec(registry, value, path: str) -> Spec:
     return Spec(cls.name, opt.from_dict(cls.Options, value, path))
 
 
-def _task_registry():
-    from .tasks import TASKS
-    return TASKS
-
-
-def _strategy_registry():
-    from .strategies import STRATEGIES
-    return STRATEGIES
-
-
 @dataclass
 class RunConfig:
-    task: Spec = field(default_factory=lambda: _spec(_task_registry(), "classification", "task"))
+    task: Spec = field(default_factory=lambda: _spec(TASKS, "classification", "task"))
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
-    strategy: list[Spec] = field(default_factory=lambda: [_spec(_strategy_registry(), "full", "strategy[0]")])
+    strategy: list[Spec] = field(default_factory=lambda: [_spec(STRATEGIES, "full", "strategy[0]")])
     train: TrainConfig = field(default_factory=TrainConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -162,10 +75,10 @@ class RunConfig:
             if data.get(section) is not None and not isinstance(data[section], dict):
                 raise ConfigError(section, f"expected a mapping of fields, got {data[section]!r}")
         cfg = cls(
-            task=_spec(_task_registry(), data.get("task", "classification"), "task"),
+            task=_spec(TASKS, data.get("task", "classification"), "task"),
             model=opt.from_dict(ModelConfig, data.get("model"), "model"),
             data=opt.from_dict(DataConfig, data.get("data"), "data"),
-            strategy=[_spec(_strategy_registry(), s, f"strategy[{i}]") for i, s in enumerate(strategies)],
+            strategy=[_spec(STRATEGIES, s, f"strategy[{i}]") for i, s in enumerate(strategies)],
             train=opt.from_dict(TrainConfig, data.get("train"), "train"),
             output=opt.from_dict(OutputConfig, data.get("output"), "output"),
         )
@@ -234,7 +147,6 @@ class RunConfig:
     def validate(self) -> None:
         if self.train.max_steps is None and self.train.epochs <= 0:
             raise ConfigError("train.epochs", "must be above 0 when train.max_steps is not set")
-        from .strategies import check_combination
         check_combination(self)
 
 

@@ -81,14 +81,14 @@ def read_utf8(path: str) -> str:
 def read_table(path: str, fmt: str) -> Dataset:
     """Generic readers: one row per record; txt gives one row per line in a `text` column."""
     if fmt == "parquet":
-        import pandas as pd
+        import pandas as pd   # lazy: only for tabular files
         try:
             return Dataset.from_pandas(pd.read_parquet(path), preserve_index=False)
         except Exception as e:
             raise DataError(f"cannot read {path} as parquet: {e}") from None
     text = read_utf8(path)
     if fmt in ("csv", "tsv"):
-        import pandas as pd
+        import pandas as pd   # lazy: only for tabular files
         try:
             # TSV files of NLP datasets carry quotes inside sentences: read them literally
             frame = pd.read_csv(io.StringIO(text), sep="\t" if fmt == "tsv" else ",", keep_default_na=False,
@@ -136,7 +136,7 @@ def read_source(source: str, task, data_cfg, split: str = "train") -> Dataset | 
 
 
 def _read_hub(name: str, data_cfg) -> DatasetDict:
-    from datasets import load_dataset
+    from datasets import load_dataset   # lazy: only for hub datasets
     try:
         ds = load_dataset(name, data_cfg.hub_subset)
     except Exception as e:

@@ -26,6 +26,8 @@ from .refs import LoadedRef, ModelCache, ModelRef, Prepared, load_ref, resolve_r
 from .retention import held_out_texts, measure as measure_retention, reference
 from ..store import read_json
 from ..tasks.base import model_device
+from ..model.catalogue import resolve
+import platform
 
 __all__ = ["compare", "answer_all", "format_table", "resolve_ref", "resolve_refs", "load_ref", "ModelRef",
            "ModelCache", "LoadedRef", "Prepared"]
@@ -77,7 +79,6 @@ def _params(loaded: LoadedRef, ref: ModelRef) -> int | None:
 def _size(ref: ModelRef) -> int | None:
     if ref.kind != "base":
         return measure.size_on_disk(ref.model_dir)
-    from ..model.catalogue import resolve
     source = resolve(ref.base, ref.runs_dir or "runs")
     return measure.size_on_disk(source.ref) if source.kind in ("local", "bundled") else None
 
@@ -211,7 +212,6 @@ def _disagreements(task, prepared: Prepared, labels: list[str], predictions: lis
 
 
 def _machine() -> dict:
-    import platform
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:

@@ -4,14 +4,15 @@
     latency_ms          batch 1: median over repeats of one forward per example, after warm-up
     throughput_per_s    examples per second, batched, over the same examples
     peak_memory_mb      peak resident memory (VmHWM) added by loading the model and running one batch, measured in
-                        a fresh process (python -m workbench.evaluate.measure) after the framework's one-time costs,
-                        so that models measured earlier do not hide or inflate it. Weights memory-mapped from safetensors
-                        count only where touched (resident pages), as the operating system counts them.
+                        a fresh process (python -m workbench.evaluate.measure) after the framework's one-time
+                        costs, so that models measured earlier do not hide or inflate it. Weights memory-mapped from
+                        safetensors count only where touched (resident pages), as the operating system counts them.
     max_abs_diff        largest difference between two models' outputs on the same batches (real tokens only)
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -19,9 +20,15 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
+
+from .. import tasks
+from ..model.catalogue import resolve
+from ..model.tensors_io import empty_model
+from .refs import ModelRef, load_ref, prepare_for
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".onnx", ".data", ".pt", ".pth", ".msgpack", ".h5", ".gguf")
 
@@ -120,7 +127,6 @@ def _status_mb(field: str) -> float | None:
 def peak_memory_mb(ref, rows: list[dict], runs_dir, seed: int = 0, timeout: int = 600) -> float | None:
     """Peak resident memory (MiB) that loading `ref` (a ModelRef) and running one batch of `rows` adds to a fresh
     Python process with torch and transformers imported. None where /proc is not available (not Linux)."""
-    from dataclasses import asdict
     if _status_mb("VmHWM") is None:
         return None
     spec = {"ref": asdict(ref), "rows": rows, "runs_dir": str(runs_dir), "seed": seed}
@@ -135,13 +141,8 @@ def peak_memory_mb(ref, rows: list[dict], runs_dir, seed: int = 0, timeout: int 
 def _preload(ref) -> None:
     """Pay the one-time costs before the baseline (imports, the framework's first model construction: about 120 MB
     of RSS in any process), so that the measurement holds what this model needs and nothing else."""
-    import importlib
-
-    from .. import tasks
-    from ..model.tensors_io import empty_model
     folder = ref.model_dir
     if folder is None:
-        from ..model.catalogue import resolve
         folder = resolve(ref.base, ref.runs_dir or "runs").ref
     try:
         empty_model(folder, tasks.TASKS.get(ref.task, "task").auto_class)      # on the meta device: no weights
@@ -156,7 +157,6 @@ def _preload(ref) -> None:
 
 def _memory_main() -> None:
     """Child process: prepare everything but the model, reset the high-water mark, load, run, report."""
-    from .refs import ModelRef, load_ref, prepare_for
     spec = json.loads(sys.stdin.read())
     ref = ModelRef(**spec["ref"])
     prepared = prepare_for(ref, spec["runs_dir"])          # base models need the task's labels: read them first

@@ -17,9 +17,18 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import data as data_mod
+from .. import store, tasks
+from ..config import RunConfig
 from ..model import catalogue as models
-from .. import store
+from ..model.saved import read_training_info
+from ..run.runtime import seed_everything
 from ..errors import DataError, ModelError, WorkbenchError
+import transformers
+from ..model.quantize import load_int8
+from ..model.sparse import load_sparse
+from ..model.onnx_model import OrtModel
+import torch
 
 KINDS = ("run", "base", "folder", "export")
 
@@ -77,7 +86,6 @@ def resolve_ref(ref: str, runs_dir="runs", first: ModelRef | None = None) -> Mod
         if first is None or first.config is None:
             raise ModelError(f"{text!r} means the base model of the first run in the comparison: put a run (or an "
                              "export of one) among the models")
-        from ..config import RunConfig
         base = text.split(":", 1)[1].strip() if ":" in text else RunConfig.load(first.config).model.name
         if not base:
             raise ModelError("base: needs a name after the colon, e.g. base:minilm or base:path/to/model")
@@ -93,13 +101,13 @@ def resolve_ref(ref: str, runs_dir="runs", first: ModelRef | None = None) -> Mod
             status = (store.read_json(paths.summary, {}) or {}).get("status", "unknown")
             raise ModelError(f"run {paths.run_id} has no saved model (status {status}); compare finished runs, or "
                              "resume this one")
-        info = models.read_training_info(paths.model)
+        info = read_training_info(paths.model)
         return ModelRef(paths.run_id, "run", text, str(paths.model), info.get("base_model"), info.get("task"),
                         paths.run_id, None, str(paths.config), str(paths.root.parent))
     folder = Path(text).expanduser()
     if folder.is_dir():
         folder = folder.resolve()
-        info = models.read_training_info(folder)
+        info = read_training_info(folder)
         config, run_id, parent_runs = _run_info(folder)
         report = store.read_json(folder / "report.json", {})
         if isinstance(report, dict) and report.get("format"):
@@ -146,16 +154,13 @@ def resolve_refs(refs: list[str], runs_dir="runs") -> list[ModelRef]:
 def prepare(first: ModelRef, data: str | None, split: str, max_examples: int | None, seed: int = 0) -> Prepared:
     """Task (labels fitted) and raw splits for evaluating `first`'s task. Default data: the run's own config (its
     `split`, else validation: the rows the run's final evaluation used). `data` replaces the `split` source."""
-    from .. import data as data_mod
-    from .. import tasks
-    from ..config import RunConfig
     if split not in ("train", "validation", "test"):
         raise DataError(f"split must be train, validation or test, not {split!r}")
     notes = []
     if first.config:
         cfg = RunConfig.load(first.config)
     else:
-        info = models.read_training_info(Path(first.model_dir))
+        info = read_training_info(Path(first.model_dir))
         if not data:
             raise DataError(f"{first.label} has no run config to take the evaluation data from; give the data "
                             "(--data FILE or builtin:NAME)")
@@ -187,45 +192,24 @@ def prepare_for(ref: ModelRef, runs_dir="runs") -> Prepared | None:
 # ---- loading -----------------------------------------------------------------------------------------------------
 def _load_folder(folder: Path, build, device: str | None) -> LoadedRef:
     """A saved folder's task (from workbench.json), tokenizer and model, with `build(auto_class)` making the model
-    (the same steps as models.load_saved, for export formats that transformers cannot load by itself)."""
-    from transformers import AutoTokenizer
-
-    from .. import tasks
-    from ..config import DataConfig, ModelConfig
-    from ..options import from_dict
-    info = models.read_training_info(folder)
-    if not info.get("task"):
+    (tasks.load_saved, for export formats that transformers cannot load by itself)."""
+    if not read_training_info(folder).get("task"):
         raise ModelError(f"{folder} has no workbench.json naming its task; export it again")
-    cls = tasks.TASKS.get(info["task"], "task")
-    opts = {k: v for k, v in (info.get("task_options") or {}).items() if k != "name"}
-    task = cls(from_dict(cls.Options, opts), DataConfig(max_length=info.get("max_length", 128)), ModelConfig())
-    tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
-    task.setup(tokenizer)
-    model = task.load_extras(task.wrap_model(build(cls.auto_class)), folder)
-    if device:
-        model.to(device)
-    return LoadedRef(model.eval(), tokenizer, task, info)
+    return LoadedRef(*tasks.load_saved(folder, device=device, build=build))
 
 
 def _load_export(ref: ModelRef, device: str) -> LoadedRef:
-    import transformers
     folder = Path(ref.model_dir)
     if ref.fmt == "merged":
-        model, tok, task, info = models.load_saved(folder, device=device)
+        model, tok, task, info = tasks.load_saved(folder, device=device)
         return LoadedRef(model, tok, task, info)
     if ref.fmt == "int8":
-        from ..model.quantize import load_int8
         return _load_folder(folder, lambda auto: load_int8(folder, auto), "cpu")
     if ref.fmt == "pruned":
-        from ..model.sparse import load_sparse
         return _load_folder(folder, lambda auto: load_sparse(folder, auto), device)
     if ref.fmt == "onnx":
-        from ..model.onnx_model import OrtModel
         return _load_folder(folder, lambda auto: OrtModel(folder), "cpu")
     if ref.fmt in ("bnb8", "bnb4"):
-        import torch
         dev = "cuda" if torch.cuda.is_available() else "cpu"
         return _load_folder(folder, lambda auto: getattr(transformers, auto).from_pretrained(
             str(folder), device_map={"": dev}), None)
@@ -239,12 +223,11 @@ def load_ref(ref: ModelRef, runs_dir="runs", seed: int = 0, device: str = "cpu",
         return _load_base(ref, prepared or prepare_for(ref, runs_dir), device)
     if ref.kind == "export":
         return _load_export(ref, device)
-    model, tok, task, info = models.load_saved(Path(ref.model_dir), device=device)
+    model, tok, task, info = tasks.load_saved(Path(ref.model_dir), device=device)
     return LoadedRef(model, tok, task, info)
 
 
 def _load_base(ref: ModelRef, prepared: Prepared, device: str) -> LoadedRef:
-    from ..run.loop import seed_everything
     cfg = prepared.cfg.copy()
     cfg.model.name = ref.base
     task = copy.copy(prepared.task)                       # labels shared, tokenizer its own

@@ -27,6 +27,10 @@ import torch
 
 from ..model.anatomy import unwrap
 from ..errors import ModelError
+from ..data import general_texts
+import transformers
+from ..model import catalogue as models
+from ..config import ModelConfig
 
 N_TEXTS = 256        # general sentences scored (the last N of the source)
 K_NEIGHBOURS = 10
@@ -36,14 +40,12 @@ MIN_MLM_ACCURACY = 0.10   # a base that predicts fewer masked tokens has no MLM 
 
 def held_out_texts(source: str = "builtin:general", n: int = N_TEXTS) -> list[str]:
     """The last `n` passages of a general-text source: the held-out part no strategy should train on."""
-    from ..data import general_texts
     return general_texts(source)[-n:]
 
 
 def training_texts(source: str = "builtin:general", n: int = N_TEXTS, limit: int | None = None) -> list[str]:
     """The passages before the held-out tail (for rehearsal / adversarial alignment), at most `limit`; all of them
     when the source is too short to spare a tail of `n`."""
-    from ..data import general_texts
     lines = general_texts(source)
     lines = lines[:-n] if len(lines) > 2 * n else lines
     return lines[:limit] if limit else lines
@@ -185,13 +187,10 @@ class Reference:
 def reference(base: str, texts: list[str], runs_dir="runs", seed: int = 0) -> Reference:
     """Load the base model named in a run's config and score it. Raises ModelError when there is no pre-trained
     base (a from-scratch preset) or it cannot be loaded."""
-    import transformers
 
-    from ..model import catalogue as models
     source = models.resolve(base, runs_dir)
     if source.kind == "scratch":
         raise ModelError(f"{base!r} is a from-scratch preset: there is no pre-trained knowledge to retain")
-    from ..config import ModelConfig
     config = models.load_config(source, ModelConfig(name=base))
     tok = models.load_tokenizer(source, ModelConfig(name=base))
     ref = Reference(base, models.family(config), tok, texts)

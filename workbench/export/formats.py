@@ -25,6 +25,15 @@ from .. import store
 from ..model.anatomy import count_params, head_names, unwrap
 from ..errors import ConfigError, ModelError, WorkbenchError
 from ..evaluate.refs import LoadedRef, ModelCache, ModelRef, Prepared, resolve_ref
+from transformers import pipeline
+from ..model.quantize import quantize_int8, save_int8
+import transformers
+from ..evaluate.measure import inputs_of
+from ..model.onnx_model import export_onnx
+from ..model.sparse import MIN_SPARSITY, save_sparse, sparsity_of
+from ..evaluate.compare import compare
+from .modelcard import model_card
+from ..model.adapters import peft_of
 
 FORMATS = {
     "merged": "Full-precision transformers folder (safetensors + tokenizer); adapters merged into the base. Loads "
@@ -53,7 +62,7 @@ def _head_modules(model, keep_output_embeddings: bool) -> set[str]:
 
 # ---- writers: each saves the weights of one format into `folder` and returns facts for the report ---------------
 def _merged(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    # A run saved as an adapter folder (qlora) was merged into its full-precision base by models.load_saved.
+    # A run saved as an adapter folder (qlora) was merged into its full-precision base by tasks.load_saved.
     unwrap(src.model).save_pretrained(str(folder))
     facts = {"merged_adapters": (Path(ref.model_dir) / "adapter_config.json").is_file()}
     if src.task.auto_class == "AutoModelForSequenceClassification":
@@ -63,7 +72,6 @@ def _merged(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
 
 def _pipeline_check(src: LoadedRef, prepared: Prepared, folder: Path) -> dict:
     """Load the folder with a plain transformers pipeline and compare its answers with the run's own."""
-    from transformers import pipeline
     task = copy.copy(prepared.task)                               # the evaluation task: labels fitted
     task.setup(src.tokenizer)
     inputs = [x for x in task.example_inputs(prepared.raw[prepared.split], 32) if isinstance(x, str)]
@@ -76,7 +84,6 @@ def _pipeline_check(src: LoadedRef, prepared: Prepared, folder: Path) -> dict:
 
 
 def _int8(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    from ..model.quantize import quantize_int8, save_int8
     hf = copy.deepcopy(unwrap(src.model)).float().cpu().eval()
     keep = _head_modules(hf, keep_output_embeddings=False)
     spec = quantize_int8(hf, keep)
@@ -88,8 +95,7 @@ def _int8(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> di
 
 def _bnb(bits: int):
     def write(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-        import bitsandbytes
-        import transformers
+        import bitsandbytes   # lazy: optional (CUDA)
         device = "cuda" if torch.cuda.is_available() else "cpu"
         keep = sorted({m.split(".")[0] for m in _head_modules(unwrap(src.model), keep_output_embeddings=True)})
         if bits == 8:
@@ -117,8 +123,6 @@ def _bnb(bits: int):
 
 
 def _onnx(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    from ..evaluate.measure import inputs_of
-    from ..model.onnx_model import export_onnx
     task = copy.copy(prepared.task)                               # the evaluation task: labels fitted
     task.setup(src.tokenizer)
     rows = task.encode(prepared.raw[prepared.split], prepared.split)
@@ -131,7 +135,6 @@ def _onnx(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> di
 
 
 def _pruned(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
-    from ..model.sparse import MIN_SPARSITY, save_sparse, sparsity_of
     hf = unwrap(src.model)
     strategies = (src.info.get("strategy") or [])
     facts = sparsity_of(hf)
@@ -171,8 +174,6 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
     """Export a run (id or folder, or a model folder saved by a run) as `fmt` (one of FORMATS), evaluate it against
     the run on `split` of `data` (default: the run's own test split, else validation) and return the folder
     (default runs/<id>/exports/<fmt>/)."""
-    from ..evaluate.compare import compare
-    from .modelcard import model_card
     if fmt not in FORMATS:
         raise ConfigError("format", f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     ref = resolve_ref(run_ref, runs_dir)
@@ -189,7 +190,6 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
     try:
         say(0.0, "loading the run")
         src = cache.get(ref, runs_dir)
-        from ..strategies._peft import peft_of
         if peft_of(src.model) is not None:
             raise ModelError(f"{ref.label} is a prefix / prompt-tuning run: its virtual tokens are not weights that "
                              "can be merged or quantized; use the run itself (compare and answer_all load it)")
@@ -207,7 +207,7 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
         except Exception as e:
             if fmt not in ("bnb8", "bnb4") or isinstance(e, WorkbenchError):
                 raise
-            import bitsandbytes   # its kernels refuse some shapes / devices only when the model runs
+            import bitsandbytes   # lazy: optional (CUDA); its kernels refuse some shapes only when run
             raise ModelError(f"bitsandbytes {bitsandbytes.__version__} quantized the model but cannot run it "
                              f"{'on CUDA' if torch.cuda.is_available() else 'on this CPU'} ({type(e).__name__}: "
                              f"{str(e).splitlines()[0][:300]}); export on a CUDA machine, or use --format int8 for "

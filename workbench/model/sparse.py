@@ -17,6 +17,9 @@ import torch
 
 from ..errors import ModelError
 from .tensors_io import non_persistent_buffers
+from safetensors.torch import save_file
+from safetensors.torch import load_file
+from .tensors_io import assign, check_materialized, empty_model
 
 MIN_SPARSITY = 0.05   # below this a matrix is cheaper stored dense
 
@@ -38,7 +41,6 @@ def sparsity_of(model: torch.nn.Module) -> dict:
 
 def save_sparse(model: torch.nn.Module, folder: Path) -> dict:
     """Write model.safetensors + sparsity.json; returns the sparsity facts."""
-    from safetensors.torch import save_file
     facts = sparsity_of(model)
     tensors, sparse, aliases, seen = {}, {}, {}, {}
     buffers = non_persistent_buffers(model)
@@ -68,9 +70,7 @@ def save_sparse(model: torch.nn.Module, folder: Path) -> dict:
 def load_sparse(folder: str | Path, auto_class: str) -> torch.nn.Module:
     """Rebuild the dense model of a sparse export: the architecture from config.json on the meta device, every
     tensor from the file."""
-    from safetensors.torch import load_file
 
-    from .tensors_io import assign, check_materialized, empty_model
     folder = Path(folder)
     try:
         spec = json.loads((folder / "sparsity.json").read_text())

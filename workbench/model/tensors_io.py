@@ -8,11 +8,11 @@ import torch
 import torch.nn as nn
 
 from ..errors import ModelError
+import transformers
 
 
 def empty_model(folder, auto_class: str) -> nn.Module:
     """The architecture of config.json on the meta device (shapes only)."""
-    import transformers
     config = transformers.AutoConfig.from_pretrained(str(folder))
     with torch.device("meta"):
         return getattr(transformers, auto_class).from_config(config).eval()

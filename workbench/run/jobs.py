@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .. import store
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Log, Started, Step
+from ..config import RunConfig
 
 
 class StopSignal:
@@ -83,7 +84,6 @@ class JobManager:
     def resume(self, ref: str, runs_dir="runs", overrides=()) -> str:
         """Continue a stopped, cancelled, interrupted or finished run from its last checkpoint. Overrides such as
         train.epochs=6 continue a finished run for more epochs (the config in the folder is updated)."""
-        from ..config import RunConfig
         paths = store.find_run(ref, runs_dir)
         with self._lock:
             job = self._jobs.get(paths.run_id)

@@ -20,6 +20,7 @@ import torch
 from . import checkpoint
 from .. import data, store, tasks
 from ..model import catalogue as models
+from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
 from ..errors import WorkbenchError
@@ -29,6 +30,8 @@ from .optim import make_optimizer, make_scheduler
 from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
                       seed_everything, weight_distance)
 from ..strategies import build as build_strategies
+from safetensors.torch import save_file
+from safetensors.torch import load_file
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -226,7 +229,7 @@ def _train(cfg, paths, rec, stop, resume):
              metrics=final_metrics))
     samples_out = _samples(task, model, raw[split], ctx, tc.seed)
     if cfg.output.save_model:
-        models.save(model, tokenizer, task, paths, cfg)
+        saved.save(model, tokenizer, task, paths, cfg)
     metrics = {f"eval_{k}": v for k, v in final_metrics.items()}
     metrics.update({
         "eval_split": split, "steps": steps_done, "epochs": round(steps_done * tc.grad_accum / batches.per_epoch, 4),
@@ -269,7 +272,6 @@ def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> boo
 
 
 def _save_trainable(model, folder: Path):
-    from safetensors.torch import save_file
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / ".weights.tmp"
     save_file({n: p.detach().contiguous().clone() for n, p in model.named_parameters() if p.requires_grad}, tmp)
@@ -277,7 +279,6 @@ def _save_trainable(model, folder: Path):
 
 
 def _load_trainable(model, folder: Path):
-    from safetensors.torch import load_file
     model.load_state_dict(load_file(str(folder / "weights.safetensors")), strict=False)
 
 

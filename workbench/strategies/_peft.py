@@ -1,6 +1,6 @@
 """What the peft strategies (lora, dora, qlora, prefix, prompt, ia3) share: which layers an adapter goes on, which
 modules (the new task head) train in full beside it, wrapping the model with peft, merging at the end, and
-loading a saved adapter folder back (`load_adapter_folder`, used by models.load_saved).
+loading a saved adapter folder back is model/adapters.py (`load_adapter_folder`, used by tasks.load_saved).
 
 Adapters go only on the linear layers *inside the transformer blocks* (attention and feed-forward projections);
 embeddings, the pooler and the task head get none. The head is new, so it trains in full (peft's
@@ -9,7 +9,7 @@ embeddings, the pooler and the task head get none. The head is new, so it trains
 LoRA, DoRA and (IA)³ are merged into the weights at the end: the run's model/ is a plain transformers model that
 `pipeline(...)` loads. Prefix and prompt tuning cannot be merged and qlora's base is 4-bit, so their model/ holds
 peft's adapter (adapter_config.json + adapter_model.safetensors, with the trained head) and the base's config.json
-with the task head's settings. models.load_saved rebuilds them from the base model adapter_config.json names.
+with the task head's settings. tasks.load_saved rebuilds them from the base model adapter_config.json names.
 transformers' pipeline() cannot load such a folder (it has no full weights, and transformers' own peft support
 takes only adapters injected into layers); outside the workbench load it with peft:
     base = AutoModelForSequenceClassification.from_pretrained(BASE, config=AutoConfig.from_pretrained(FOLDER))
@@ -20,14 +20,15 @@ step under transformers 5; `align_prompt_outputs` fixes that and trims the virtu
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import torch
 import torch.nn as nn
 
+from ..model.adapters import align_prompt_outputs, inner_model, peft_of
 from ..model.anatomy import block_prefix, head_names
 from ..errors import ConfigError, ModelError
 from .base import Strategy
+from transformers.pytorch_utils import Conv1D   # GPT-2's transposed linear layer
+from ..model.catalogue import preset
 
 ADAPTERS = ("lora", "dora", "qlora", "prefix", "prompt", "ia3")
 
@@ -49,13 +50,12 @@ CONFLICT_REASONS = {
 
 def task_type(task_name: str):
     """peft TaskType for a workbench task, or None (then peft's generic PeftModel passes every argument on)."""
-    from peft import TaskType
+    from peft import TaskType   # lazy: peft, only for adapters
     name = TASK_TYPES.get(task_name)
     return TaskType[name] if name else None
 
 
 def _linear_types() -> tuple[type, ...]:
-    from transformers.pytorch_utils import Conv1D   # GPT-2's transposed linear layer
     return nn.Linear, Conv1D
 
 
@@ -93,25 +93,8 @@ def head_modules(model, new_names: set) -> list[str]:
     return sorted({name.rsplit(".", 1)[0] for name in head_names(model, new_names) if "." in name})
 
 
-def _plain(enum_or_str) -> str | None:
-    """peft keeps peft_type/task_type as enums after get_peft_model but as strings after loading a config."""
-    return getattr(enum_or_str, "value", enum_or_str)
-
-
-def inner_model(model):
-    """The transformers model a task wrapper holds (`.hf_model`, e.g. under a CRF), or the model itself."""
-    return model.hf_model if hasattr(model, "hf_model") else model
-
-
-def peft_of(model):
-    """The peft model in `model` (itself or under a task wrapper), or None."""
-    inner = inner_model(model)
-    return inner if hasattr(inner, "peft_config") else None
-
-
 def check_pretrained(name: str, cfg, why: str) -> None:
     """Refuse from-scratch catalogue models for adapters that only make sense on pre-trained weights."""
-    from ..model.catalogue import preset
     p = preset(cfg.model.name)
     if p is not None and p.kind == "scratch":
         raise ConfigError("model.name", f"{name!r} needs a pre-trained model, but {cfg.model.name!r} is built from "
@@ -131,7 +114,7 @@ class PeftStrategy(Strategy):
         raise NotImplementedError
 
     def prepare(self, model, ctx):
-        from peft import get_peft_model
+        from peft import get_peft_model   # lazy: peft, only for adapters
         hf = inner_model(model)
         config = self.peft_config(hf, ctx)
         config.revision = ctx.cfg.model.revision        # saved with the adapter: the exact base to load it on
@@ -164,7 +147,7 @@ class PeftStrategy(Strategy):
 
 class PromptLearning(PeftStrategy):
     """Base of prefix and prompt tuning: learned virtual tokens, nothing to merge into the weights, so the run
-    saves the adapter with a reference to its base model (models.save / load_adapter_folder)."""
+    saves the adapter with a reference to its base model (model.saved.save / load_adapter_folder)."""
     merge = False
     tasks = ("classification", "causal_lm")
 
@@ -182,79 +165,6 @@ class PromptLearning(PeftStrategy):
                               "fewer virtual tokens")
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# prompt tuning prepends virtual tokens to the input: trim them from per-token outputs
-def align_prompt_outputs(peft_model) -> None:
-    """Prompt tuning puts n virtual token embeddings before the input, so a causal LM returns logits of length
-    n + T. Drop the first n positions of per-token outputs (logits of a causal LM, hidden states) so every reader
-    (evaluation, distillation) sees positions that line up with the input ids. The loss peft computes is unchanged
-    (it pads the labels itself). Prefix tuning leaves the sequence length alone and needs nothing."""
-    config = peft_model.peft_config[peft_model.active_adapter]
-    if _plain(config.peft_type) not in ("PROMPT_TUNING", "P_TUNING"):
-        return
-    n, causal = config.num_virtual_tokens, _plain(config.task_type) == "CAUSAL_LM"
-
-    def trim(module, args, kwargs, out):
-        if causal and getattr(out, "logits", None) is not None and out.logits.dim() == 3:
-            out.logits = out.logits[:, n:]
-        if getattr(out, "hidden_states", None) is not None:
-            out.hidden_states = tuple(h[:, n:] for h in out.hidden_states)
-        return out
-
-    peft_model.register_forward_hook(trim, with_kwargs=True)
-    if causal:
-        peft_model.generate = _soft_prompt_generate(peft_model, n)
-
-
-def _soft_prompt_generate(peft_model, n: int):
-    """generate() for a prompt-tuned causal LM. peft 0.21 looks for `past_key_values` to tell the first generation
-    step from the next ones, transformers 5 calls it `cache`, so peft re-inserts the soft prompt at every step and
-    runs past the position table. Instead: feed [soft prompt; token embeddings] to the base model's generate once
-    (the cache then holds the prompt) and return the input ids followed by the new tokens, as generate does."""
-    def generate(input_ids, attention_mask=None, **kwargs):
-        base = peft_model.get_base_model()
-        if attention_mask is None:
-            attention_mask = torch.ones_like(input_ids)
-        embeds = base.get_input_embeddings()(input_ids)                                # (B, T, d)
-        prompt = peft_model.get_prompt(batch_size=input_ids.shape[0]).to(embeds.dtype)  # (B, n, d)
-        mask = torch.cat([attention_mask.new_ones(input_ids.shape[0], n), attention_mask], dim=1)
-        new = base.generate(inputs_embeds=torch.cat([prompt, embeds], dim=1), attention_mask=mask, **kwargs)
-        return torch.cat([input_ids, new], dim=1)                                      # (B, T + new)
-    return generate
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# adapter folders: what models.save writes for adapters that are not merged (prefix, prompt, qlora)
-def load_adapter_folder(model_dir: Path, auto_cls, info: dict):
-    """Rebuild a saved adapter run for inference: the base model named in adapter_config.json (or, when that path
-    is gone, the workbench.json base resolved again), with the task head's config saved beside the adapter, then
-    the adapter and trained head. LoRA-type adapters (qlora) are merged into the full-precision base."""
-    from peft import PeftConfig, PeftModel
-    from transformers import AutoConfig
-
-    from ..model.catalogue import resolve
-    model_dir = Path(model_dir)
-    pc = PeftConfig.from_pretrained(str(model_dir))
-    base = pc.base_model_name_or_path
-    if not base or (Path(base).is_absolute() and not Path(base).is_dir()):
-        if not info.get("base_model"):
-            raise ModelError(f"{model_dir} holds an adapter whose base model cannot be found ({base!r})")
-        base = resolve(info["base_model"]).ref
-    config = AutoConfig.from_pretrained(str(model_dir))
-    if hasattr(config, "quantization_config"):   # qlora trained on a 4-bit base; inference loads it in full
-        del config.quantization_config
-    try:
-        model = auto_cls.from_pretrained(base, config=config, revision=pc.revision)
-    except OSError as e:
-        raise ModelError(f"the adapter in {model_dir} needs its base model {base!r}, which cannot be loaded: "
-                         f"{str(e).splitlines()[0][:200]}") from None
-    model = PeftModel.from_pretrained(model, str(model_dir))
-    if not pc.is_prompt_learning:
-        return model.merge_and_unload()
-    align_prompt_outputs(model)
-    return model
-
-
 def max_positions(config) -> int | None:
     for key in ("max_position_embeddings", "n_positions"):
         if isinstance(getattr(config, key, None), int):
@@ -262,5 +172,5 @@ def max_positions(config) -> int | None:
     return None
 
 
-__all__ = ["ADAPTERS", "PeftStrategy", "TASK_TYPES", "align_prompt_outputs", "block_linears", "head_modules",
-           "load_adapter_folder", "peft_of", "resolve_targets", "task_type"]
+__all__ = ["ADAPTERS", "PeftStrategy", "TASK_TYPES", "block_linears", "head_modules",
+           "resolve_targets", "task_type"]

@@ -8,7 +8,9 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
+from .. import tasks
 from ..model import catalogue as models
+from ..model.saved import read_training_info
 from ..errors import ModelError
 
 
@@ -44,13 +46,13 @@ def load_teacher(spec: str, ctx):
     source = models.resolve(name, ctx.cfg.output.runs_dir)
     if source.kind == "scratch":
         raise ModelError(f"the teacher {name!r} is built from scratch and knows nothing yet; give a trained run")
-    info = models.read_training_info(Path(source.ref)) if source.kind == "local" else {}
+    info = read_training_info(Path(source.ref)) if source.kind == "local" else {}
     task = ctx.cfg.task.name
     if info:
         if info.get("task") != task:
             raise ModelError(f"the teacher {name!r} was trained for task {info.get('task')!r}, not {task!r}; "
                              f"give a run trained for {task}")
-        teacher, tokenizer, _, _ = models.load_saved(source.ref)
+        teacher, tokenizer, _, _ = tasks.load_saved(source.ref)
         id2label = getattr(teacher.config, "id2label", None) or {}
         labels = [str(id2label[i]) for i in sorted(id2label)] if hasattr(ctx.task, "label_names") else None
         ctx.log(f"distill: teacher is run {info.get('run_id') or name} ({task})")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from ..model import catalogue as models
+from ..model.saved import read_training_info
 from ..model.anatomy import clean_name, count_params, num_layers, unwrap
 from ..errors import ConfigError, ModelError
 from ..options import knob
@@ -16,6 +17,7 @@ from ..strategies import STRATEGIES
 from ._kd import distributions, kd_loss, teacher_forward
 from ._teacher import HiddenMatch, check_labels, load_teacher, parse_layers, same_vocab
 from .base import Strategy
+from ..tasks import TASKS
 
 # Tasks whose output layer is pre-trained with the model: the base model itself can teach them.
 PRETRAINED_HEADS = ("AutoModelForCausalLM", "AutoModelForMaskedLM")
@@ -88,9 +90,8 @@ class Distill(Strategy):
                 raise ConfigError(f"{where}.teacher", f"{options.teacher!r} is a from-scratch preset that knows "
                                   "nothing yet; give a trained run or model folder as the teacher")
         else:
-            from ..tasks import TASKS
             source = models.resolve(cfg.model.name, cfg.output.runs_dir)
-            trained = source.kind == "local" and models.read_training_info(source.ref).get("task") == cfg.task.name
+            trained = source.kind == "local" and read_training_info(source.ref).get("task") == cfg.task.name
             if source.kind == "scratch":
                 raise ConfigError(f"{where}.teacher", f"the base model {cfg.model.name!r} is built from scratch and "
                                   "knows nothing yet; give a trained run or model folder as the teacher")

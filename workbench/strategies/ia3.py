@@ -31,9 +31,10 @@ class IA3(PeftStrategy):
                                               label="Feed-forward layers", factory=list)
 
     def peft_config(self, model, ctx):
-        from peft import IA3Config
-        from peft.utils.constants import (TRANSFORMERS_MODELS_TO_IA3_FEEDFORWARD_MODULES_MAPPING as FF_DEFAULTS,
-                                          TRANSFORMERS_MODELS_TO_IA3_TARGET_MODULES_MAPPING as DEFAULTS)
+        from peft import IA3Config   # lazy: peft, only for adapters
+        from peft.utils.constants import (   # lazy: peft, only for adapters
+            TRANSFORMERS_MODELS_TO_IA3_FEEDFORWARD_MODULES_MAPPING as FF_DEFAULTS,
+            TRANSFORMERS_MODELS_TO_IA3_TARGET_MODULES_MAPPING as DEFAULTS)
         o, where = self.opts, "strategy.ia3"
         model_type = model.config.model_type
         if not o.target_modules and model_type not in DEFAULTS:

@@ -31,7 +31,6 @@ class L2SP(Strategy):
 
     @classmethod
     def check(cls, options, cfg):
-        from ..strategies import STRATEGIES
         for name in cfg.strategy_names():
             if name == "head_only" or STRATEGIES.get(name).group == "adapter":
                 raise ConfigError("strategy.l2sp", f"with {name!r} no pre-trained weight trains, so l2sp would "

@@ -36,7 +36,7 @@ class Lora(PeftStrategy):
     Options = LoraOptions
 
     def peft_config(self, model, ctx):
-        from peft import LoraConfig
+        from peft import LoraConfig   # lazy: peft, only for adapters
         o = self.opts
         head = head_modules(model, ctx.new_names)
         targets = [t for t in resolve_targets(model, o.target_modules, f"strategy.{self.name}.target_modules")

@@ -32,7 +32,7 @@ class Prefix(PromptLearning):
                                 "(the original paper's reparametrisation; steadier, more to train).")
 
     def peft_config(self, model, ctx):
-        from peft import PrefixTuningConfig
+        from peft import PrefixTuningConfig   # lazy: peft, only for adapters
         params = inspect.signature(model.forward).parameters
         takes_cache = any(p in params for p in ("past_key_values", "cache")) or any(
             p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

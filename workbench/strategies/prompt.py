@@ -38,7 +38,7 @@ class Prompt(PromptLearning):
                               "task description or use init: vocab")
 
     def peft_config(self, model, ctx):
-        from peft import PromptTuningConfig, PromptTuningInit
+        from peft import PromptTuningConfig, PromptTuningInit   # lazy: peft, only for adapters
         o = self.opts
         if ctx.cfg.task.name == "classification" and ctx.family == "decoder":
             raise ModelError("prompt tuning cannot classify with a decoder model: peft hands it embeddings only, so "

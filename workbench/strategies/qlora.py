@@ -1,6 +1,6 @@
 """QLoRA: the frozen base is loaded in 4-bit NormalFloat (bitsandbytes), LoRA adapters train on top in a 16-bit
 compute dtype (Dettmers et al., 2023). CUDA only. The adapter is saved unmerged with a reference to its base;
-models.load_saved merges it into the full-precision base for inference."""
+tasks.load_saved merges it into the full-precision base for inference."""
 
 from dataclasses import dataclass
 
@@ -9,8 +9,12 @@ import torch
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._peft import check_pretrained, inner_model
+from ..model.adapters import inner_model
+from ._peft import check_pretrained
 from .lora import Lora, LoraOptions
+import transformers
+from ..model.catalogue import load_config, resolve
+from transformers import BitsAndBytesConfig
 
 
 @dataclass
@@ -48,13 +52,12 @@ class QLora(Lora):
                               "with an NVIDIA GPU")
         check_pretrained(cls.name, cfg, "QLoRA quantizes pre-trained weights and a from-scratch model has none")
         try:
-            import bitsandbytes  # noqa: F401
+            import bitsandbytes   # lazy: optional (CUDA)  # noqa: F401
         except ImportError:
             raise ConfigError("strategy.qlora", "qlora needs the bitsandbytes package; pip install bitsandbytes") \
                 from None
 
     def load_kwargs(self, cfg, task) -> dict:
-        from transformers import BitsAndBytesConfig
         o = self.opts
         quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
                                    bnb_4bit_compute_dtype=getattr(torch, o.compute_dtype),
@@ -63,7 +66,7 @@ class QLora(Lora):
         return {"quantization_config": quant}
 
     def prepare(self, model, ctx):
-        from peft import prepare_model_for_kbit_training
+        from peft import prepare_model_for_kbit_training   # lazy: peft, only for adapters
         hf = inner_model(model)
         _unquantize_new_modules(hf, ctx.new_names, ctx.device)
         # Norms and other small float tensors to fp32, input gradients on (the frozen 4-bit embeddings give none).
@@ -79,9 +82,7 @@ class QLora(Lora):
 def _head_module_names(cfg, task) -> list[str]:
     """Modules the 4-bit conversion must leave alone: the task head (outside the backbone) and the output
     embeddings, found on a weightless (meta-device) copy of the model built from its config."""
-    import transformers
 
-    from ..model.catalogue import load_config, resolve
     config = load_config(resolve(cfg.model.name, cfg.output.runs_dir), cfg.model)
     config.update(task.model_kwargs())
     with torch.device("meta"):
@@ -97,7 +98,7 @@ def _head_module_names(cfg, task) -> list[str]:
 def _unquantize_new_modules(model, new_names: set, device) -> None:
     """A layer the checkpoint did not have (a fresh pooler) was randomly initialised and then quantized: give it
     back a full-precision linear layer, initialised the model's usual way, so it can train with the head."""
-    import bitsandbytes as bnb
+    import bitsandbytes as bnb   # lazy: optional (CUDA)
     for name, module in list(model.named_modules()):
         if isinstance(module, bnb.nn.Linear4bit) and f"{name}.weight" in new_names:
             fresh = torch.nn.Linear(module.in_features, module.out_features, bias=module.bias is not None)

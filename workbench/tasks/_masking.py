@@ -18,6 +18,7 @@ import torch
 
 from ..data import require_columns
 from ..errors import DataError
+from ..data import column
 
 
 class PlainText:
@@ -77,7 +78,6 @@ def special_mask(input_ids: torch.Tensor, tokenizer, attention_mask: torch.Tenso
 # ---- text to token examples ----------------------------------------------------------------------------------
 def lines(part, column_name: str) -> list[str]:
     """The non-empty texts of a column (one example or passage per row / line of a .txt file)."""
-    from ..data import column
     return [t for t in column(part, column_name) if isinstance(t, str) and t.strip()]
 
 

@@ -7,7 +7,7 @@ task. What stays per task is its head (and any encoder part only it has, e.g. BE
 when the first task's model has none). Output embeddings tied to the input embeddings (an MLM or LM head) are
 re-tied to the shared ones.
 
-Saved layout (models.save writes the first model as the folder's plain transformers model):
+Saved layout (model/saved.py writes the first model as the folder's plain transformers model):
     model/                       the first sub-task's model: shared encoder + its head (loads on its own)
       workbench.json             task: multitask, with the sub-task list in task_options
       multitask.json             [{key, task, auto_class}, ...] in order

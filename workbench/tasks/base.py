@@ -10,10 +10,12 @@ The loop calls these methods in this order:
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import ClassVar, Iterable
 
 import torch
+import numpy as np
 
 
 @dataclass
@@ -57,7 +59,6 @@ class Task:
 
     def holdout(self, train, n_val: int, seed: int):
         """Split (train, validation) when no validation data is given: seeded random rows by default."""
-        import numpy as np
         order = np.random.default_rng(seed).permutation(len(train))
         return train.select(sorted(order[n_val:].tolist())), train.select(sorted(order[:n_val].tolist()))
 
@@ -134,6 +135,11 @@ def pad_batch(rows: list[dict], pad_values: dict[str, int]) -> dict[str, torch.T
 def length_order(rows: list[dict], key: str = "input_ids") -> list[int]:
     """Indices sorted by length, longest first: evaluation batches then carry little padding."""
     return sorted(range(len(rows)), key=lambda i: -len(rows[i][key]))
+
+
+def autocast_of(ctx):
+    """The run's autocast (bf16/fp16) when there is a run context, else nothing (inference from a saved folder)."""
+    return ctx.autocast() if ctx is not None else contextlib.nullcontext()
 
 
 def model_device(model) -> torch.device:

@@ -3,7 +3,6 @@ cross-entropy loss. Metrics: accuracy and macro-F1."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import torch
@@ -12,11 +11,7 @@ from ..data import column, require_columns
 from ..errors import DataError
 from ..metrics import classification_metrics
 from . import TASKS
-from .base import Prediction, Task, length_order, model_device, pad_batch
-
-
-def autocast_of(ctx):
-    return ctx.autocast() if ctx is not None else contextlib.nullcontext()
+from .base import Prediction, Task, autocast_of, length_order, model_device, pad_batch
 
 
 @TASKS.register("classification")

@@ -29,8 +29,7 @@ from ..data import column, require_columns
 from ..errors import DataError
 from ..options import knob
 from . import TASKS
-from .base import Prediction, Task, model_device, pad_batch
-from .classification import autocast_of
+from .base import Prediction, Task, autocast_of, model_device, pad_batch
 
 EVAL_SEED = 2024        # dropout views of unpaired validation text are drawn from this seed
 UNIFORMITY_ROWS = 2000  # uniformity is averaged over the pairs of at most this many held-out rows

@@ -27,8 +27,9 @@ from ..errors import ConfigError, DataError, ModelError
 from ..options import knob
 from . import TASKS, _masking
 from ._noise import KINDS, Corruptor
-from .base import Prediction, Task, model_device, pad_batch
-from .classification import autocast_of
+from .base import Prediction, Task, autocast_of, model_device, pad_batch
+from transformers import AutoConfig
+from ..model import catalogue as models
 
 EVAL_SEED = 4321   # fixed corruption of validation/test rows (row i uses EVAL_SEED + i)
 
@@ -74,9 +75,7 @@ class Denoising(_masking.PlainText, Task):
     def _family(self, tokenizer) -> str:
         """The model's family, known before the model is built: a scratch preset's, else the config's beside the
         tokenizer (the tokenizer and the model come from the same folder or hub id)."""
-        from transformers import AutoConfig
 
-        from ..model import catalogue as models
         p = models.preset(self.model_cfg.name)
         if p is not None and p.kind == "scratch":
             return p.family

@@ -19,8 +19,9 @@ import torch
 from ..errors import DataError, ModelError
 from ..options import knob
 from . import TASKS, _masking
-from .base import Prediction, Task, model_device, pad_batch
-from .classification import autocast_of
+from .base import Prediction, Task, autocast_of, model_device, pad_batch
+from pathlib import Path
+from safetensors import safe_open
 
 EVAL_SEED = 1234   # fixed masking of validation/test rows (row i uses EVAL_SEED + i): evaluations compare
 
@@ -156,15 +157,13 @@ class MaskedLM(_masking.PlainText, Task):
 
 def _checkpoint_keys(source: str) -> set[str]:
     """Tensor names in a model folder's (or a cached hub model's) safetensors files; empty when unknown."""
-    from pathlib import Path
 
-    from safetensors import safe_open
     if not source:
         return set()
     files = sorted(Path(source).glob("*.safetensors")) if Path(source).is_dir() else []
     if not files:
         try:
-            from huggingface_hub import try_to_load_from_cache
+            from huggingface_hub import try_to_load_from_cache   # lazy: only to look into the hub cache
             cached = try_to_load_from_cache(source, "model.safetensors")
             files = [Path(cached)] if isinstance(cached, str) else []
         except Exception:   # not a hub id: nothing to compare with

@@ -20,7 +20,7 @@ every task present runs its own forward pass on its own rows; the loss is Σ_k w
 task's own mean over its rows in the batch), and each weighted term is logged as its own curve (out.loss_terms).
 Metrics: each task's metrics under "<key>/<metric>" plus `loss` = the weighted sum of the task losses. The final
 figures use each task's test split when the first task has one (a task without one then uses its validation).
-Saving: see tasks/_multihead.py; models.load_saved reads it back. Strategies act on the whole model (shared
+Saving: see tasks/_multihead.py; tasks.load_saved reads it back. Strategies act on the whole model (shared
 encoder + heads); those that read the batch or hidden states see the first task present in each batch.
 """
 
@@ -33,11 +33,14 @@ from pathlib import Path
 import torch
 
 from .. import data
-from ..config import DataConfig
+from ..sections import DataConfig
 from ..errors import ConfigError, DataError
 from ..options import from_dict, knob
 from . import TASKS, _multihead
 from .base import Prediction, Task
+import copy
+import transformers
+from ..sections import ModelConfig
 
 RESERVED = ("name", "weight", "data", "key")
 LOWER_IS_BETTER = ("loss", "perplexity", "bpc", "alignment", "uniformity")
@@ -111,7 +114,6 @@ class Multitask(Task):
 
         def __post_init__(self):
             if self.tasks:      # checked when the config is read, so mistakes show before a run starts
-                from ..config import ModelConfig
                 parse_tasks(self.tasks, DataConfig(), ModelConfig())
 
     def __init__(self, options, data_cfg, model_cfg):
@@ -190,9 +192,7 @@ class Multitask(Task):
     def _build(self, sub: Sub, first):
         """sub's transformers model from the first model's source: pre-trained weights where the checkpoint has
         them (its head may be new), or from the first model's config for a from-scratch run."""
-        import copy
 
-        import transformers
         auto = getattr(transformers, sub.task.auto_class)
         source = getattr(first.config, "_name_or_path", "") or ""
         if source:
@@ -220,7 +220,6 @@ class Multitask(Task):
             [{"key": s.key, "task": s.task.name, "auto_class": s.task.auto_class} for s in self.subs], indent=2))
 
     def load_extras(self, model, folder):
-        import transformers
         folder = Path(folder)
         first_key = self.subs[0].key
         model.hf_model = self.subs[0].task.load_extras(model.hf_model, folder / "heads" / first_key)

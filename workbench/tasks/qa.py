@@ -23,8 +23,7 @@ from ..errors import DataError
 from ..metrics import squad_em_f1
 from ..options import knob
 from . import TASKS, _qa_features, _spans
-from .base import Prediction, Task, length_order, model_device, pad_batch
-from .classification import autocast_of
+from .base import Prediction, Task, autocast_of, length_order, model_device, pad_batch
 
 MODEL_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 

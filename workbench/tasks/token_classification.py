@@ -22,8 +22,7 @@ from ..options import knob
 from . import TASKS, _spans
 from ._crf_model import CRFTagger, find_crf, load_crf, save_crf
 from ._tagging import PREFIXES, inside_tag, resolve_scheme, sentences
-from .base import Prediction, Task, length_order, model_device, pad_batch
-from .classification import autocast_of
+from .base import Prediction, Task, autocast_of, length_order, model_device, pad_batch
 
 MODEL_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 

@@ -17,6 +17,10 @@ from . import data_tab, i18n, model_tab, runs_tab, strategy_tab, train_tab
 from .common import AppContext, new_session
 from .form import Form
 from .uploads import allowed_roots, check_source
+from ..evaluate.compare import ModelCache
+from . import evaluate_tab
+from . import export_tab
+from ..run import loop as trainer
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -64,7 +68,6 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
                 initial=initial_config(runs_dir))
     cache = None
     if has_module("evaluate"):   # loaded models kept between comparisons: one cache per app, not per module
-        from ..evaluate.compare import ModelCache
         cache = ModelCache()
     ctx = AppContext(runs_dir, uploads, roots, form, tr, cache)
 
@@ -93,11 +96,9 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
             with tr.make(gr.Tab, label="tab.runs", id="runs", elem_id="tab-runs") as runs_page:
                 runs_tab.build(ctx)
             if has_module("evaluate"):
-                from . import evaluate_tab
                 with tr.make(gr.Tab, label="tab.evaluate", id="evaluate", elem_id="tab-evaluate"):
                     evaluate_tab.build(ctx)
             if has_module("export"):
-                from . import export_tab
                 with tr.make(gr.Tab, label="tab.export", id="export", elem_id="tab-export"):
                     export_tab.build(ctx)
         for wire in ctx.later:   # events that read or write the whole form, now that it is complete
@@ -125,7 +126,6 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
 
     def on_load(session_state, request: gr.Request):
         """Attach to the job this process is running (a reloaded page or a second browser sees it)."""
-        from ..run import loop as trainer
         active = trainer.manager.active()
         new = dict(session_state)
         if active:

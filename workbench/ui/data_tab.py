@@ -20,6 +20,7 @@ from ..tasks import TASKS
 from . import i18n, plots
 from .common import AppContext, error_text, message_html, slot_of
 from .uploads import ACCEPTED, store_upload
+from .form import SECTION_CLASSES
 
 COLUMN_FIELDS = ("text_column", "label_column", "text_pair_column")
 PREVIEW_ROWS = 10
@@ -246,5 +247,4 @@ def build(ctx: AppContext) -> dict:
 
 
 def form_info(section: str, name: str):
-    from .form import SECTION_CLASSES
     return next(i for i in describe(SECTION_CLASSES[section]) if i.name == name)

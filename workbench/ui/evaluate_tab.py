@@ -13,6 +13,9 @@ from .. import store
 from ..errors import WorkbenchError
 from . import i18n, plots
 from .common import AppContext, error_text, fmt_count, fmt_value, message_html
+from ..evaluate.compare import resolve_refs
+from ..tasks import TASKS
+from ..evaluate.compare import answer_all, compare
 
 MAX_MODELS = 4
 
@@ -77,8 +80,6 @@ def highlighted(answer: dict) -> dict | None:
 
 def input_kind(refs: list[str], runs_dir: Path) -> str:
     """What the try-it box takes for these models: 'text', 'qa' or 'prompt' (the task's input_kind)."""
-    from ..evaluate.compare import resolve_refs
-    from ..tasks import TASKS
     try:
         task = resolve_refs([r for r in refs if r], runs_dir)[0].task
         return TASKS.get(task).input_kind if task else "text"
@@ -88,7 +89,6 @@ def input_kind(refs: list[str], runs_dir: Path) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 def build(ctx: AppContext) -> dict:
-    from ..evaluate.compare import answer_all, compare
     tr = ctx.tr
     session = ctx.parts["session"]
     with gr.Row(equal_height=False):

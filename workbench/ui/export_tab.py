@@ -15,6 +15,7 @@ from .. import store
 from ..errors import WorkbenchError
 from . import i18n
 from .common import AppContext, error_text, fmt_value, message_html
+from ..export.formats import FORMATS, export
 
 
 def finished_runs(runs_dir: Path) -> list[str]:
@@ -51,7 +52,6 @@ def _mb(n) -> str:
 
 
 def build(ctx: AppContext) -> dict:
-    from ..export.formats import FORMATS, export
     tr = ctx.tr
     session = ctx.parts["session"]
     with gr.Row(equal_height=False):

@@ -94,7 +94,7 @@ class Translator:
 
     def updates(self, lang: str) -> list:
         """gr.update objects, in `components` order, that show the page in `lang`."""
-        import gradio as gr
+        import gradio as gr   # lazy: the string tables stay importable without gradio (the CLI lists them)
         return [gr.update(**fn(lang)) for _, fn in self._items]
 
 
