@@ -64,10 +64,10 @@ def test_to_cli_reproduces_the_config():
     ("trian: {lr: 0.1}", "trian", "sections are"),
     ("train: {max_steps: many}", "train.max_steps", "expected int"),
     ("task: translation", "task", "unknown task 'translation'; available"),
-    ("strategy: [{name: magic}]", "strategy[0]", "unknown strategy 'magic'; available"),
-    ("strategy: [{name: freeze, kk: 1}]", "strategy[0].kk", "known fields here: k"),
-    ("strategy: [{name: full}, {name: full}]", "strategy[1]", "listed twice"),
-    ("strategy: [{name: full}, {name: head_only}]", "strategy[1]", "cannot be combined"),
+    ("strategy: [{name: magic}]", "strategy.magic", "unknown strategy 'magic'; available"),
+    ("strategy: [{name: freeze, kk: 1}]", "strategy.freeze.kk", "known fields here: k"),
+    ("strategy: [{name: full}, {name: full}]", "strategy.full", "listed twice"),
+    ("strategy: [{name: full}, {name: head_only}]", "strategy.head_only", "cannot be combined"),
     ("train: {epochs: 0}", "train.epochs", "above 0"),
 ])
 def test_validation_names_the_field_and_the_fix(text, field, words):

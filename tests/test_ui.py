@@ -53,7 +53,7 @@ def test_app_builds_without_launching(app):
                 assert f"{section}.{info.name}" in paths
     for name, cls in STRATEGIES.items():
         for info in opt.describe(cls.Options):
-            assert f"strategy:{name}.{info.name}" in paths
+            assert f"strategy.{name}.{info.name}" in paths
     for name, cls in TASKS.items():
         for info in opt.describe(cls.Options):
             assert f"task:{name}.{info.name}" in paths
@@ -153,7 +153,7 @@ def test_form_round_trip_every_strategy(form, name):
             continue   # e.g. distill's default teacher needs a trained run: the mapping is still checked above
         assert form.to_config(form.values(cfg)).to_dict() == cfg.to_dict()
     paths = form.paths()
-    assert all(f"strategy:{name}.{i.name}" in paths for i in infos)
+    assert all(f"strategy.{name}.{i.name}" in paths for i in infos)
 
 
 @pytest.mark.parametrize("name", TASKS.names())
@@ -206,10 +206,11 @@ def test_form_errors_name_the_field(form):
     assert e.value.field == "data.max_train_samples" and common.slot_of(e.value) == "data"
     cfg = RunConfig.from_dict({"strategy": [{"name": "freeze"}], "output": {"runs_dir": form.runs_dir}})
     bad = form.values(cfg)
-    bad[paths.index("strategy:freeze.k")] = 0
+    bad[paths.index("strategy.freeze.k")] = 0
     with pytest.raises(ConfigError) as e:
         form.to_config(bad)
     assert common.slot_of(e.value) == "strategy"
+    assert e.value.field == "strategy.freeze.k" and e.value.field in paths   # one address: form, engine, message
 
 
 def test_error_slots():

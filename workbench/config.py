@@ -5,11 +5,13 @@ YAML layout (every section optional; the defaults train the bundled MiniLM on th
     task: classification                   # or {name: qa, doc_stride: 128}
     model: {name: minilm}
     data: {train: path/train.csv, test: path/test.csv, text_column: text, label_column: label}
-    strategy: [{name: l2sp, weight: 0.01}, {name: llrd, decay: 0.9}]
+    strategy: [{name: l2sp, weight: 0.1}, {name: llrd, decay: 0.9}]   # or {l2sp: {weight: 0.1}, llrd: {decay: 0.9}}
     train: {max_steps: 150, batch_size: 32, lr: 5.0e-5, seed: 0}
     output: {runs_dir: runs}
 
-Any field can be overridden with dotted paths: `train.lr=3e-5`, `strategy.0.weight=0.1`, `task=causal_lm`.
+Any field can be overridden with dotted paths: `train.lr=3e-5`, `strategy.l2sp.weight=0.1`, `task=causal_lm`.
+A strategy's knob has one address everywhere (--set, YAML, error messages, the form): `strategy.<name>.<knob>`;
+the positional `strategy.0.weight` is an alias. Setting a knob of a strategy the run does not list adds it.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class RunConfig:
     task: Spec = field(default_factory=lambda: _spec(TASKS, "classification", "task"))
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
-    strategy: list[Spec] = field(default_factory=lambda: [_spec(STRATEGIES, "full", "strategy[0]")])
+    strategy: list[Spec] = field(default_factory=lambda: [_spec(STRATEGIES, "full", "strategy.full")])
     train: TrainConfig = field(default_factory=TrainConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -66,9 +68,7 @@ class RunConfig:
         unknown = sorted(set(data) - set(SECTIONS))
         if unknown:
             raise ConfigError(unknown[0], f"unknown section; sections are: {', '.join(SECTIONS)}")
-        strategies = data.get("strategy", [{"name": "full"}])
-        if isinstance(strategies, (str, dict)):
-            strategies = [strategies]
+        strategies = strategy_list(data.get("strategy", [{"name": "full"}]))
         if not isinstance(strategies, list) or not strategies:
             raise ConfigError("strategy", "expected a non-empty list such as [{name: full}]")
         for section in ("model", "data", "train", "output"):
@@ -78,7 +78,7 @@ class RunConfig:
             task=_spec(TASKS, data.get("task", "classification"), "task"),
             model=opt.from_dict(ModelConfig, data.get("model"), "model"),
             data=opt.from_dict(DataConfig, data.get("data"), "data"),
-            strategy=[_spec(STRATEGIES, s, f"strategy[{i}]") for i, s in enumerate(strategies)],
+            strategy=[_spec(STRATEGIES, s, strategy_path(s, i)) for i, s in enumerate(strategies)],
             train=opt.from_dict(TrainConfig, data.get("train"), "train"),
             output=opt.from_dict(OutputConfig, data.get("output"), "output"),
         )
@@ -155,6 +155,35 @@ def _flow(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False).strip().removesuffix("...").strip()
 
 
+def strategy_list(value):
+    """The strategy section as a list: a name, one {name: ...} mapping, a list of either, or a mapping keyed by
+    name ({l2sp: {weight: 0.1}, llrd: {}}, so that YAML reads strategy.l2sp.weight like --set does)."""
+    if isinstance(value, dict) and "name" not in value and all(isinstance(v, dict) or v is None
+                                                               for v in value.values()):
+        return [{"name": k, **(v or {})} for k, v in value.items()]
+    return [value] if isinstance(value, (str, dict)) else value
+
+
+def strategy_path(entry, index: int) -> str:
+    """Where a strategy entry is named in messages: strategy.<name> (strategy.<index> when it has no name)."""
+    name = entry if isinstance(entry, str) else entry.get("name") if isinstance(entry, dict) else None
+    return f"strategy.{name}" if isinstance(name, str) and name else f"strategy.{index}"
+
+
+def _strategy_index(data: dict, name: str) -> str:
+    """`strategy.<name>.<knob>` -> the index of that strategy in data's list (added when the run does not list it;
+    it replaces the implicit default `full`, which only means 'no strategy')."""
+    entries = data.get("strategy", [])
+    for i, e in enumerate(entries):
+        if isinstance(e, dict) and e.get("name") == name:
+            data["strategy"] = entries
+            return str(i)
+    if [e.get("name") if isinstance(e, dict) else e for e in entries] in ([], ["full"]):
+        entries = []
+    data["strategy"] = entries + [{"name": name}]
+    return str(len(entries))
+
+
 def apply_overrides(data: dict, overrides) -> dict:
     """Apply `a.b.c=value` strings to a plain config mapping (values are parsed as YAML: 3e-5, [a, b], true)."""
     data = copy.deepcopy(data)
@@ -169,6 +198,13 @@ def apply_overrides(data: dict, overrides) -> dict:
         parts = key.strip().split(".")
         if parts[0] not in SECTIONS:
             raise ConfigError(key, f"unknown section {parts[0]!r}; sections are: {', '.join(SECTIONS)}")
+        if parts[0] == "strategy" and len(parts) > 1 and "strategy" in data:
+            entries = strategy_list(data["strategy"])
+            if not isinstance(entries, list):
+                raise ConfigError("strategy", "expected a list such as [{name: full}]")
+            data["strategy"] = [{"name": e} if isinstance(e, str) else e for e in entries]
+        if parts[0] == "strategy" and len(parts) > 2 and not parts[1].isdigit():
+            parts[1] = _strategy_index(data, parts[1])          # strategy.<name>.<knob>
         node = data
         for i, part in enumerate(parts[:-1]):
             nxt = parts[i + 1]

@@ -20,8 +20,8 @@ def check_combination(cfg) -> None:
     names = cfg.strategy_names()
     seen_groups: dict[str, str] = {}
     for i, spec in enumerate(cfg.strategy):
-        cls = STRATEGIES.get(spec.name, f"strategy[{i}]")
-        where = f"strategy[{i}]"
+        where = f"strategy.{spec.name}"
+        cls = STRATEGIES.get(spec.name, where)
         if spec.name in names[:i]:
             raise ConfigError(where, f"{spec.name!r} is listed twice; list each strategy once")
         if cls.group:

@@ -14,7 +14,7 @@ from ..model.anatomy import clean_name, count_params, num_layers, unwrap
 from ..errors import ConfigError, ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._kd import distributions, kd_loss, teacher_forward
+from ._kd import alpha_knob, distributions, kd_loss, teacher_forward, temperature_knob
 from ._teacher import HiddenMatch, check_labels, load_teacher, parse_layers, same_vocab
 from .base import Strategy
 from ..tasks import TASKS
@@ -43,11 +43,8 @@ class Distill(Strategy):
         teacher: str = knob("base", "The teacher: a run id, a run or model folder, or 'base' (the run's base "
                             "model). For classification and other new-head tasks it must be a model fine-tuned "
                             "for this task.", label="Teacher")
-        alpha: float = knob(0.5, "Share of the loss given to matching the teacher (the label loss gets 1 − α).",
-                            label="α (distillation share)", min=0.0, max=1.0)
-        temperature: float = knob(2.0, "τ: softens both distributions before comparing them (higher shows more of "
-                                  "the teacher's ranking of wrong answers; 1-4 is typical).", label="τ (temperature)",
-                                  min=0.05, max=100.0)
+        alpha: float = alpha_knob()
+        temperature: float = temperature_knob(2.0)
         hidden_weight: float = knob(0.0, "Weight of matching the teacher's hidden states (mean squared error, "
                                     "through a learned projection when the widths differ); 0 turns it off.",
                                     label="Hidden-state weight", min=0.0, max=1e4)

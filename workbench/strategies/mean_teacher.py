@@ -13,7 +13,7 @@ import torch
 from ..errors import ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._kd import distributions, ema_update, kd_loss, teacher_forward
+from ._kd import alpha_knob, distributions, ema_update, kd_loss, teacher_forward, temperature_knob
 from .base import Strategy
 from .ema import install, refuse_early_stopping, swap_in
 
@@ -37,11 +37,8 @@ class MeanTeacher(Strategy):
     class Options:
         beta: float = knob(0.99, "Decay of the teacher's average: it spans about 1/(1 − β) recent steps.",
                            label="β (teacher decay)", min=0.0, max=0.99999)
-        alpha: float = knob(0.5, "Share of the loss given to matching the teacher (the task loss gets 1 − α).",
-                            label="α (distillation share)", min=0.0, max=1.0)
-        temperature: float = knob(1.0, "τ: softens both distributions before they are compared (higher shows "
-                                  "more of the teacher's ranking of wrong answers).", label="τ (temperature)",
-                                  min=0.05, max=100.0)
+        alpha: float = alpha_knob()
+        temperature: float = temperature_knob(1.0)
         evaluate_teacher: bool = knob(False, "Evaluate and save the teacher (the averaged weights) instead of "
                                       "the student.", label="Evaluate the teacher")
 

@@ -5,7 +5,8 @@ Every form entry has a path:
     "train.lr", "data.max_length", ...          a field of a RunConfig section
     "task", "strategy"                          the chosen task name / the list of chosen strategy names
     "task:causal_lm.temperature"                a knob of one task's Options (used when that task is chosen)
-    "strategy:freeze.k"                         a knob of one strategy's Options (used when it is chosen)
+    "strategy.freeze.k"                         a knob of one strategy's Options (used when it is chosen): the
+                                                same address as in --set, YAML and error messages
 An entry owns one or more components (a source picker owns a mode radio, a dropdown and text boxes); `read` turns
 their values into the config value and `write` does the inverse. No strategy or task is named here: their forms
 come from their Options dataclasses, so a strategy added as a file shows up in the UI by itself.
@@ -98,8 +99,9 @@ def widget(info: opt.FieldInfo, path: str, lang: str = "en", choices: list | Non
         return gr.Dropdown(choices=choices, value=value if value is not None else "", **common)
     if info.kind in ("int", "float") and info.optional:   # gr.Number cannot be empty; empty here = not set
         return gr.Textbox(value=value, placeholder=i18n.t("common.unset", lang), **common)
-    if info.kind in ("int", "float"):
-        return gr.Number(value=value, precision=0 if info.kind == "int" else None, **common)
+    if info.kind in ("int", "float"):   # the knob's range: the field is marked, and gradio refuses it on submit
+        return gr.Number(value=value, precision=0 if info.kind == "int" else None, minimum=info.min,
+                         maximum=info.max, **common)
     return gr.Textbox(value=value, lines=1, **common)
 
 
@@ -156,7 +158,7 @@ class Form:
         return self.knobs(section, infos, columns, **kw)
 
     def knobs(self, prefix: str, infos: list, columns: int = 1, **kw) -> dict[str, gr.Component]:
-        """Widgets for several knobs under one path prefix ("train", "strategy:l2sp"), `columns` to a row."""
+        """Widgets for several knobs under one path prefix ("train", "strategy.l2sp"), `columns` to a row."""
         out = {}
         for start in range(0, len(infos), columns):
             with (gr.Row() if columns > 1 else _nullcontext()):
@@ -188,7 +190,7 @@ class Form:
 
     @staticmethod
     def _config_path(path: str) -> str:
-        """'strategy:freeze.k' -> 'strategy.freeze.k' (how the engine names it in messages)."""
+        """'task:qa.doc_stride' -> 'task.qa.doc_stride' (strategy paths are already the engine's)."""
         return path.replace(":", ".", 1)
 
     def to_dict(self, values) -> dict:
@@ -206,9 +208,10 @@ class Form:
             if head.startswith("task:"):
                 if head[5:] == task:
                     task_knobs[knob] = value
-            elif head.startswith("strategy:"):
-                if head[9:] in strategy_knobs:
-                    strategy_knobs[head[9:]][knob] = value
+            elif head == "strategy":                        # strategy.<name>.<knob>
+                name, _, knob = knob.partition(".")
+                if name in strategy_knobs:
+                    strategy_knobs[name][knob] = value
             else:
                 data[head][knob] = value
         data["task"] = {"name": task, **task_knobs}
@@ -234,6 +237,9 @@ class Form:
         if path == "strategy":
             return cfg.strategy_names()
         head, _, knob = path.partition(".")
+        if head == "strategy":
+            head, (name, _, knob) = "strategy:", knob.partition(".")
+            head += name
         if head.startswith(("task:", "strategy:")):
             kind, name = head.split(":", 1)
             current = (cfg.task.options if cfg.task.name == name else None) if kind == "task" \

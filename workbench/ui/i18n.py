@@ -23,7 +23,7 @@ def t(key: str, lang: str = "en", **fmt) -> str:
 
 
 def knob_text(path: str, info, lang: str = "en") -> tuple[str, str]:
-    """(label, help) of a knob widget. `path` is a form path ("train.lr", "strategy:freeze.k")."""
+    """(label, help) of a knob widget. `path` is a form path ("train.lr", "strategy.freeze.k")."""
     key = path.replace(":", ".", 1)
     label = info.label[:1].upper() + info.label[1:] if info.label[:1].isascii() else info.label   # not λ -> Λ
     help_text = info.help

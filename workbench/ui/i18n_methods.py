@@ -134,8 +134,8 @@ _DROPOUT = ("Dropout 比率", "训练时作用于适配器输入的 Dropout。")
 _TARGETS = ("目标层", "Transformer 块内要加适配器的线性层，按名称或名称结尾指定（query、value、attention.output.dense、"
             "c_attn……）。留空：块内所有线性层（BERT 为 query/key/value/dense，GPT-2 为 c_attn/c_proj/c_fc）。")
 _GENERAL = ("通用文本", "通用文本：'builtin:general'、文本文件（每行一段）或含 'text' 列的 Hub 数据集 ID。")
-_ALPHA_KD = "α（蒸馏占比）"
-_TAU = "τ（温度）"
+_KD_ALPHA = ("α（蒸馏占比）", "损失中分配给匹配教师的比例（任务损失占 1 − α）。")   # strategies/_kd.py alpha_knob
+_KD_TAU = ("τ（温度）", "τ：比较前对两个分布进行软化（越高越能体现教师对错误答案的排序；常用 1–4）。")   # temperature_knob
 
 METHOD_KNOBS: dict[str, tuple[str, str]] = {
     # strategies
@@ -146,8 +146,8 @@ METHOD_KNOBS: dict[str, tuple[str, str]] = {
                              "状态）。"),
     "strategy.distill.teacher": ("教师模型", "教师：运行 ID、运行或模型文件夹，或 'base'（本次运行的基础模型）。对分类等需要"
                                  "新任务头的任务，它必须是已针对本任务微调过的模型。"),
-    "strategy.distill.alpha": (_ALPHA_KD, "损失中分配给匹配教师的比例（标签损失占 1 − α）。"),
-    "strategy.distill.temperature": (_TAU, "τ：比较前对两个分布进行软化（越高越能体现教师对错误答案的排序；常用 1–4）。"),
+    "strategy.distill.alpha": _KD_ALPHA,
+    "strategy.distill.temperature": _KD_TAU,
     "strategy.distill.hidden_weight": ("隐藏状态权重", "匹配教师隐藏状态的权重（均方误差；宽度不同时经过一个可学习的投影）；"
                                        "0 表示关闭。"),
     "strategy.distill.student_layers": ("学生层", "从教师派生学生，保留这些块：'every:2'（块 0、2、4……）、'top:3'、"
@@ -157,8 +157,8 @@ METHOD_KNOBS: dict[str, tuple[str, str]] = {
     "strategy.lora.dropout": _DROPOUT,
     "strategy.lora.target_modules": _TARGETS,
     "strategy.mean_teacher.beta": ("β（教师衰减）", "教师平均值的衰减：约覆盖最近 1/(1 − β) 步。"),
-    "strategy.mean_teacher.alpha": (_ALPHA_KD, "损失中分配给匹配教师的比例（任务损失占 1 − α）。"),
-    "strategy.mean_teacher.temperature": (_TAU, "τ：比较前对两个分布进行软化（越高越能体现教师对错误答案的排序）。"),
+    "strategy.mean_teacher.alpha": _KD_ALPHA,
+    "strategy.mean_teacher.temperature": _KD_TAU,
     "strategy.mean_teacher.evaluate_teacher": ("评估教师", "评估并保存教师（平均后的权重），而不是学生。"),
     "strategy.dora.r": _RANK,
     "strategy.dora.alpha": _ALPHA,

@@ -65,10 +65,10 @@ def build(ctx: AppContext) -> dict:
                 with gr.Group(visible=name in chosen0, elem_classes="wb-strategy",
                               elem_id=f"strategy-{name}") as g:
                     tr.make(gr.HTML, text=lambda lang, n=name, c=cls: header_html(n, c, lang))
-                    form.knobs(f"strategy:{name}", [i for i in knobs if not i.advanced], columns=2)
+                    form.knobs(f"strategy.{name}", [i for i in knobs if not i.advanced], columns=2)
                     if any(i.advanced for i in knobs):
                         with tr.make(gr.Accordion, label="common.advanced", open=False):
-                            form.knobs(f"strategy:{name}", [i for i in knobs if i.advanced], columns=2)
+                            form.knobs(f"strategy.{name}", [i for i in knobs if i.advanced], columns=2)
                 groups.append(g)
             empty = tr.make(gr.Markdown, text="strategy.none", visible=False)
 
