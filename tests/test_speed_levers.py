@@ -137,11 +137,21 @@ def test_loss_meter_sums_micro_batches_on_device():
     assert meter.read() == {}
 
 
-def test_non_finite_loss_still_stops_the_run(make_cfg, train, tiny_cls_data, tiny_bert_dir):
-    cfg = _cls(make_cfg, tiny_cls_data, tiny_bert_dir, max_steps=8, log_every=4, lr=1e30, max_grad_norm=0)
+def test_non_finite_loss_still_stops_the_run(make_cfg, train, tiny_cls_data, tiny_bert_dir, monkeypatch):
+    from workbench.tasks.base import Task
+    forward, calls = Task.forward, []
+
+    def nan_on_third_call(self, model, batch):
+        out = forward(self, model, batch)
+        calls.append(1)
+        if len(calls) == 3:
+            out.loss = out.loss * float("nan")
+        return out
+    monkeypatch.setattr(Task, "forward", nan_on_third_call)
+    cfg = _cls(make_cfg, tiny_cls_data, tiny_bert_dir, max_steps=8, log_every=4)
     paths, summary = train(cfg)
     assert summary["status"] == "failed"
-    assert "the loss became nan by step" in summary["error"]
+    assert "the loss became nan by step 4" in summary["error"]   # read at the first logged line after it
 
 
 def test_length_grouping_is_the_default():
