@@ -8,7 +8,9 @@ Job: the bundled MiniLM (6 layers, width 384), full fine-tuning, batch 32, AdamW
   sst2          GLUE SST-2: an 8,000-row seeded train subset, max_length 64 (short sentences, ~13 tokens); dev 872
   chnsenticorp  ChnSentiCorp reviews: 9,600 train rows, max_length 128 (most reach it); dev 1,200
 HF Trainer: DataCollatorWithPadding (dynamic padding), train_sampling_strategy="group_by_length", bf16=True,
-optim adamw_torch_fused (its default), warmup_steps as a float ratio. Workbench: the engine's defaults (length
+optim adamw_torch_fused (its default), warmup_steps as a float ratio, lengths precomputed in a `length` column
+and kept (remove_unused_columns=False; the collator drops it): otherwise the sampler reads every row when
+training starts, inside HF's timed loop. Workbench: the engine's defaults (length
 grouping on) through `workbench.trainer.run`.
 Every variant runs in a fresh process; the variants alternate within each repeat. samples/s counts training
 steps only (HF: its train_samples_per_second with no evaluation or saving inside the loop); accuracy is on the dev
@@ -71,15 +73,20 @@ def run_hf(dataset, steps):
 
     def encode(texts, labels):
         return Dataset.from_dict({"text": texts, "label": labels}).map(
-            lambda b: tok(b["text"], truncation=True, max_length=max_len), batched=True, remove_columns=["text"])
+            lambda b: tok(b["text"], truncation=True, max_length=max_len), batched=True, remove_columns=["text"]
+        ).map(lambda b: {"length": [len(x) for x in b["input_ids"]]}, batched=True)   # the sampler reads it
     train, dev = encode(*read(train_f, col, n)), encode(*read(dev_f, col))
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(
             output_dir=out, per_device_train_batch_size=BATCH, per_device_eval_batch_size=2 * BATCH,
             max_steps=steps, learning_rate=LR, weight_decay=0.01, max_grad_norm=1.0, lr_scheduler_type="linear",
             warmup_steps=0.06, train_sampling_strategy="group_by_length", bf16=cpu_bf16_supported(), use_cpu=True,
-            seed=0, save_strategy="no", eval_strategy="no", logging_strategy="no", report_to=[], disable_tqdm=True)
-        trainer = Trainer(model=model, args=args, train_dataset=train, data_collator=DataCollatorWithPadding(tok))
+            seed=0, remove_unused_columns=False, save_strategy="no", eval_strategy="no", logging_strategy="no",
+            report_to=[], disable_tqdm=True)
+        collate = DataCollatorWithPadding(tok)
+        trainer = Trainer(model=model, args=args, train_dataset=train,
+                          data_collator=lambda rows: collate([{k: v for k, v in r.items() if k != "length"}
+                                                              for r in rows]))
         result = trainer.train()
         pred = trainer.predict(dev)
     acc = float((np.argmax(pred.predictions, -1) == pred.label_ids).mean())
