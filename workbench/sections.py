@@ -77,8 +77,14 @@ class TrainConfig:
     log_every: int = knob(1, "Write a metrics line every N steps.", min=1, advanced=True)
     eval_batch_size: int | None = knob(None, "Batch size for evaluation (default: 2 x batch size).", min=1,
                                        advanced=True)
-    group_by_length: bool = knob(False, "Batch examples of similar length together (less padding, faster).",
+    group_by_length: bool = knob(True, "Batch examples of similar length together (less padding, faster).",
                                  advanced=True)
+    gradient_checkpointing: bool = knob(False, "Recompute activations in the backward pass: less memory, about a "
+                                        "third slower.", advanced=True)
+    packing: bool = knob(False, "Classification on BERT-family encoders: pack several short examples into one row "
+                         "with a block-diagonal attention mask (no compute on padding).", advanced=True)
+    compile: bool = knob(False, "torch.compile the model (dynamic shapes); pays on long runs, the first steps "
+                         "compile.", advanced=True)
 
 
 @dataclass

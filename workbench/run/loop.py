@@ -27,6 +27,8 @@ from ..errors import WorkbenchError
 from .events import Eval, Finished, Recorder, Started, Step
 from .jobs import JobManager, StopSignal
 from .optim import make_optimizer, make_scheduler
+from .packing import packer_for
+from .speedups import LossMeter, prepare as prepare_speedups, to_device
 from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
                       seed_everything, weight_distance)
 from ..strategies import build as build_strategies
@@ -112,6 +114,8 @@ def _train(cfg, paths, rec, stop, resume):
     # Strategies that read hidden states (adversarial features, hidden-state distillation) get them from the
     # same forward pass as the task loss.
     forward_kwargs = {"output_hidden_states": True} if any(s.needs_hidden_states for s in strategies) else {}
+    packer = packer_for(cfg, task, model, rec.log)     # train.packing: several examples per row (or None)
+    prepare_speedups(model, tc, packer, rec.log)       # gradient checkpointing, torch.compile
 
     # 5 optimizer and schedule ------------------------------------------------------------------------------------
     batches = Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length)
@@ -145,17 +149,17 @@ def _train(cfg, paths, rec, stop, resume):
     eval_bs = tc.eval_batch_size or 2 * tc.batch_size
     train_time, samples, done, status = 0.0, 0, start_step, "completed"
     model.train()
+    meter = LossMeter()   # loss terms stay on the device until a line is logged
     for step in range(start_step, total_steps):
         if stop.requested:
             break
         ctx.step = step
         t0 = time.perf_counter()
-        terms_sum: dict[str, float] = {}
         for micro in range(tc.grad_accum):
             batch_rows = batches.get(step * tc.grad_accum + micro)
-            batch = {k: v.to(device, non_blocking=True) for k, v in task.collate(batch_rows).items()}
+            batch = to_device((packer or task).collate(batch_rows), device)
             with ctx.autocast():
-                out = task.forward(model, {**batch, **forward_kwargs})
+                out = (packer or task).forward(model, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
                 weight = math.prod(s.task_weight() for s in strategies)
                 terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}
@@ -163,12 +167,9 @@ def _train(cfg, paths, rec, stop, resume):
                     terms.update(s.loss_terms(batch, out, ctx))
                 loss = sum(terms.values())
             scaler.scale(loss / tc.grad_accum).backward()
-            for k, v in terms.items():
-                terms_sum[k] = terms_sum.get(k, 0.0) + v.item() / tc.grad_accum
+            meter.add(terms, 1 / tc.grad_accum)
             samples += len(batch_rows)
-        if not math.isfinite(sum(terms_sum.values())):
-            raise WorkbenchError(f"the loss became {sum(terms_sum.values())} at step {step + 1}; lower train.lr or "
-                                 "the strategy weights, or use precision fp32")
+        meter.end_step()
         if tc.max_grad_norm > 0:
             scaler.unscale_(optimizer)
             params = [p for g in optimizer.param_groups for p in g["params"]]
@@ -184,6 +185,10 @@ def _train(cfg, paths, rec, stop, resume):
         epoch = done * tc.grad_accum / batches.per_epoch
 
         if done % tc.log_every == 0 or done == total_steps:
+            terms_sum = meter.read()   # means over the steps since the last line
+            if not math.isfinite(sum(terms_sum.values())):
+                raise WorkbenchError(f"the loss became {sum(terms_sum.values())} by step {done}; lower train.lr or "
+                                     "the strategy weights, or use precision fp32")
             rate = samples / max(train_time, 1e-9)
             rec(Step(step=done, total_steps=total_steps, epoch=round(epoch, 4), loss=sum(terms_sum.values()),
                      terms=terms_sum, lr=tc.lr * scheduler.lr_lambdas[0](scheduler.last_epoch - 1),

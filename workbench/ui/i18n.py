@@ -393,6 +393,9 @@ KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English:
     "train.log_every": ("记录间隔", "每 N 步写一行指标。"),
     "train.eval_batch_size": ("评估批大小", "评估时的批大小（默认：训练批大小的 2 倍）。"),
     "train.group_by_length": ("按长度分组", "把长度相近的样本放在同一批（更少填充，更快）。"),
+    "train.gradient_checkpointing": ("梯度检查点", "反向传播时重新计算激活：省内存，约慢三分之一。"),
+    "train.packing": ("样本打包", "BERT 类编码器上的分类：把多个短样本打包进一行，使用块对角注意力掩码（不在填充上浪费计算）。"),
+    "train.compile": ("编译模型", "用 torch.compile 编译模型（动态形状）；长时间训练才划算，最初几步用于编译。"),
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
 }

@@ -1,0 +1,171 @@
+"""The same fine-tuning job through the workbench loop and through transformers.Trainer at its best ordinary
+settings, side by side (issue 13, benchmark 1).
+
+    python bench/trainer_vs_hf.py [--quick] [--repeats 2] [--datasets sst2,chnsenticorp] [--levers]
+
+Job: the bundled MiniLM (6 layers, width 384), full fine-tuning, batch 32, AdamW (fused, lr 5e-5, weight decay
+0.01, grad-norm clip 1.0), 6 % linear warm-up then linear decay, bf16 autocast where the CPU supports it, seed 0.
+  sst2          GLUE SST-2: an 8,000-row seeded train subset, max_length 64 (short sentences, ~13 tokens); dev 872
+  chnsenticorp  ChnSentiCorp reviews: 9,600 train rows, max_length 128 (most reach it); dev 1,200
+HF Trainer: DataCollatorWithPadding (dynamic padding), train_sampling_strategy="group_by_length", bf16=True,
+optim adamw_torch_fused (its default), warmup_steps as a float ratio, lengths precomputed in a `length` column
+and kept (remove_unused_columns=False; the collator drops it): otherwise the sampler reads every row when
+training starts, inside HF's timed loop. Workbench: the engine's defaults (length
+grouping on) through `workbench.trainer.run`.
+Every variant runs in a fresh process; the variants alternate within each repeat. samples/s counts training
+steps only (HF: its train_samples_per_second with no evaluation or saving inside the loop); accuracy is on the dev
+set after the last step; peak memory is the process's peak RSS. Prints a table per dataset and ends with
+`ratio=<x>`: the geometric mean over datasets of median workbench samples/s / median HF samples/s.
+`--levers` adds workbench variants with one lever changed (packing, torch.compile, no length grouping, fp32).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+DATASETS = {
+    # name: (train file, dev file, text column, max_length, train rows, steps, quick steps)
+    "sst2": ("sst2/train.tsv", "sst2/dev.tsv", "sentence", 64, 8000, 400, 40),
+    "chnsenticorp": ("chnsenticorp/train.tsv", "chnsenticorp/dev.tsv", "text_a", 128, 9600, 200, 16),
+}
+LEVERS = {"workbench+packing": ["train.packing=true"], "workbench+compile": ["train.compile=true"],
+          "workbench-nogroup": ["train.group_by_length=false"], "workbench-fp32": ["train.precision=fp32"]}
+BATCH, LR = 32, 5e-5
+
+
+def read(path, text_col, n=None, seed=0):
+    import numpy as np
+    import pandas as pd
+    frame = pd.read_csv(DATA / path, sep="\t", quoting=3, keep_default_na=False)
+    if n and n < len(frame):
+        frame = frame.iloc[sorted(np.random.default_rng(seed).permutation(len(frame))[:n])]
+    return frame[text_col].astype(str).tolist(), frame["label"].astype(int).tolist()
+
+
+def peak_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run_hf(dataset, steps):
+    import numpy as np
+    import torch
+    from datasets import Dataset
+    from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer,
+                              TrainingArguments)
+
+    from workbench.models import minilm_path
+    from workbench.runtime import cpu_bf16_supported
+    train_f, dev_f, col, max_len, n, _, _ = DATASETS[dataset]
+    tok = AutoTokenizer.from_pretrained(str(minilm_path()))
+    torch.manual_seed(0)
+    model = AutoModelForSequenceClassification.from_pretrained(str(minilm_path()), num_labels=2)
+
+    def encode(texts, labels):
+        return Dataset.from_dict({"text": texts, "label": labels}).map(
+            lambda b: tok(b["text"], truncation=True, max_length=max_len), batched=True, remove_columns=["text"]
+        ).map(lambda b: {"length": [len(x) for x in b["input_ids"]]}, batched=True)   # the sampler reads it
+    train, dev = encode(*read(train_f, col, n)), encode(*read(dev_f, col))
+    with tempfile.TemporaryDirectory() as out:
+        args = TrainingArguments(
+            output_dir=out, per_device_train_batch_size=BATCH, per_device_eval_batch_size=2 * BATCH,
+            max_steps=steps, learning_rate=LR, weight_decay=0.01, max_grad_norm=1.0, lr_scheduler_type="linear",
+            warmup_steps=0.06, train_sampling_strategy="group_by_length", bf16=cpu_bf16_supported(), use_cpu=True,
+            seed=0, remove_unused_columns=False, save_strategy="no", eval_strategy="no", logging_strategy="no",
+            report_to=[], disable_tqdm=True)
+        collate = DataCollatorWithPadding(tok)
+        trainer = Trainer(model=model, args=args, train_dataset=train,
+                          data_collator=lambda rows: collate([{k: v for k, v in r.items() if k != "length"}
+                                                              for r in rows]))
+        result = trainer.train()
+        pred = trainer.predict(dev)
+    acc = float((np.argmax(pred.predictions, -1) == pred.label_ids).mean())
+    return {"samples_per_s": result.metrics["train_samples_per_second"], "accuracy": acc}
+
+
+def run_workbench(dataset, steps, overrides=()):
+    from workbench import store, trainer
+    from workbench.config import RunConfig
+    train_f, dev_f, col, max_len, n, _, _ = DATASETS[dataset]
+    with tempfile.TemporaryDirectory() as runs:
+        cfg = RunConfig.from_dict({
+            "task": "classification", "model": {"name": "minilm"},
+            "data": {"train": str(DATA / train_f), "validation": str(DATA / dev_f), "text_column": col,
+                     "label_column": "label", "max_length": max_len, "max_train_samples": n, "format": "tsv"},
+            "train": {"max_steps": steps, "batch_size": BATCH, "lr": LR, "warmup_ratio": 0.06,
+                      "eval_every": steps, "eval_batch_size": 2 * BATCH, "log_every": 10, "seed": 0},
+            "output": {"runs_dir": runs, "save_model": False}})
+        if overrides:
+            cfg = RunConfig.from_yaml(json.dumps(cfg.to_dict()), list(overrides))
+        summary = trainer.run(cfg, store.create_run(cfg))
+        assert summary["status"] == "completed", summary.get("error")
+        m = summary["metrics"]
+        return {"samples_per_s": m["train_samples_per_s"], "accuracy": m["eval_accuracy"]}
+
+
+def one(variant, dataset, steps):
+    if variant == "hf":
+        out = run_hf(dataset, steps)
+    else:
+        out = run_workbench(dataset, steps, LEVERS.get(variant, ()))
+    return {**out, "peak_mb": peak_mb()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer steps and one repeat (about 4 minutes idle)")
+    ap.add_argument("--repeats", type=int, default=None)
+    ap.add_argument("--datasets", default="sst2,chnsenticorp")
+    ap.add_argument("--levers", action="store_true", help="also run workbench variants with one lever changed")
+    ap.add_argument("--steps", type=int, default=None, help="override the steps of every dataset")
+    ap.add_argument("--variant", help=argparse.SUPPRESS)
+    ap.add_argument("--dataset", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.variant:
+        print(json.dumps(one(args.variant, args.dataset, args.steps)))
+        return
+    repeats = args.repeats or (1 if args.quick else 2)
+    variants = ["hf", "workbench"] + (list(LEVERS) if args.levers else [])
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+           "PYTHONPATH": str(ROOT)}
+    ratios = []
+    for dataset in args.datasets.split(","):
+        spec = DATASETS[dataset]
+        steps = args.steps or (spec[6] if args.quick else spec[5])
+        results = {v: [] for v in variants}
+        for r in range(repeats):
+            for v in (variants if r % 2 == 0 else variants[::-1]):    # alternate the order between repeats
+                proc = subprocess.run([sys.executable, __file__, "--variant", v, "--dataset", dataset,
+                                       "--steps", str(steps)], capture_output=True, text=True, env=env, cwd=ROOT)
+                lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
+                if not lines:
+                    sys.exit(f"{dataset} {v} failed:\n{proc.stderr[-2000:]}")
+                results[v].append(json.loads(lines[-1]))
+                print(f"{dataset} {v} repeat {r + 1}: {results[v][-1]}", file=sys.stderr, flush=True)
+        base = statistics.median(x["samples_per_s"] for x in results["hf"])
+        print(f"\n{dataset}: {steps} steps, batch {BATCH}, max_length {spec[3]}, {repeats} repeat(s)")
+        print("| variant | samples/s (median) | runs | vs HF | dev accuracy % | peak MB |\n|---|---|---|---|---|---|")
+        for v, rs in results.items():
+            med = statistics.median(x["samples_per_s"] for x in rs)
+            acc = statistics.median(x["accuracy"] for x in rs) * 100
+            runs = " / ".join(f"{x['samples_per_s']:.1f}" for x in rs)
+            print(f"| {v} | {med:.1f} | {runs} | {med / base:.2f}x | {acc:.1f} | "
+                  f"{max(x['peak_mb'] for x in rs):.0f} |")
+        wb = statistics.median(x["samples_per_s"] for x in results["workbench"])
+        ratios.append(wb / base)
+        print(f"{dataset}: ratio={wb / base:.3f}", flush=True)
+    print(f"ratio={math.exp(sum(map(math.log, ratios)) / len(ratios)):.3f}")
+
+
+if __name__ == "__main__":
+    main()

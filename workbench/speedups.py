@@ -1,0 +1,59 @@
+"""Speed and memory levers the loop applies from `train.*` knobs: gradient checkpointing, torch.compile, batches
+moved to the GPU through pinned memory, and loss terms summed on the device and read only when a line is logged
+(no host sync per step)."""
+
+from __future__ import annotations
+
+import torch
+
+from .anatomy import unwrap
+
+
+def prepare(model, train_cfg, packer, log):
+    """Apply the memory/speed knobs to the model the loop trains (in place; the same object comes back)."""
+    if train_cfg.gradient_checkpointing:
+        base = unwrap(model)
+        if getattr(base, "supports_gradient_checkpointing", False):
+            base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+            if hasattr(base, "enable_input_require_grads"):   # frozen embeddings (adapters, freeze) still work
+                base.enable_input_require_grads()
+        else:
+            log(f"train.gradient_checkpointing: {type(base).__name__} does not support it; left off", "warning")
+    if train_cfg.compile:
+        # Module.compile keeps parameter names (no _orig_mod prefix): checkpoints and saved models are unchanged.
+        # Packed batches call the encoder directly, so that is what gets compiled then.
+        target = model.base_model if packer is not None else model
+        target.compile(dynamic=True)
+    return model
+
+
+def to_device(batch: dict, device) -> dict:
+    if device.type == "cuda":
+        return {k: v.pin_memory().to(device, non_blocking=True) for k, v in batch.items()}
+    return {k: v.to(device) for k, v in batch.items()}
+
+
+class LossMeter:
+    """Per-term loss sums kept as device tensors; `read()` turns them into floats (the only host sync) and
+    starts a new window. The figures are means over the optimizer steps of the window."""
+
+    def __init__(self):
+        self.sums: dict[str, torch.Tensor] = {}
+        self.steps = 0
+
+    def add(self, terms: dict, scale: float) -> None:
+        for k, v in terms.items():
+            v = v.detach().float() * scale
+            self.sums[k] = self.sums[k] + v if k in self.sums else v
+
+    def end_step(self) -> None:
+        self.steps += 1
+
+    def read(self) -> dict[str, float]:
+        n = max(self.steps, 1)
+        if not self.sums:
+            return {}
+        values = torch.stack(list(self.sums.values())).cpu().tolist()   # one transfer for every term
+        out = {k: v / n for k, v in zip(self.sums, values)}
+        self.sums, self.steps = {}, 0
+        return out
