@@ -10,8 +10,8 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from workbench import store
 from workbench.config import RunConfig, TrainConfig
-from workbench.packing import Packer, plan
-from workbench.speedups import LossMeter
+from workbench.run.packing import Packer, plan
+from workbench.run.speedups import LossMeter
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from .anatomy import unwrap
+from ..model.anatomy import unwrap
 
 
 def prepare(model, train_cfg, packer, log):
