@@ -97,6 +97,9 @@ class TrainConfig:
                                        advanced=True)
     group_by_length: bool = knob(False, "Batch examples of similar length together (less padding, faster).",
                                  advanced=True)
+    report_to: list[str] = knob(factory=list, help="Also log the run to these trackers (metrics.jsonl is always "
+                                "written): TensorBoard event files in the run folder, trackio's local store.",
+                                choices=("tensorboard", "trackio"), advanced=True, label="Report to")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import checkpoint, data, models, store, tasks
+from . import checkpoint, data, models, store, tasks, tracking
 from .anatomy import clean_name, count_params
 from .batches import Batches
 from .errors import WorkbenchError
@@ -33,6 +33,7 @@ from .strategies import build as build_strategies
 def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = None, resume: bool = False) -> dict:
     """Train one run into its folder. Never raises for a failed run: the summary says failed, with the message."""
     rec = Recorder(paths, listener)
+    rec.listener = tracking.listener_for(cfg, paths, listener, rec.log)   # train.report_to: TensorBoard, trackio
     stop = stop or StopSignal()
     paths.lock.write_text(f"{os.getpid()}\n")
     store.update_summary(paths, status="running", started=time.time(), error=None)
