@@ -24,6 +24,7 @@ import torch
 from . import store
 from .anatomy import count_params, head_names, unwrap
 from .errors import ConfigError, ModelError, WorkbenchError
+from .gguf_export import GGUF_FORMATS, gguf_writer
 from .refs import LoadedRef, ModelCache, ModelRef, Prepared, resolve_ref
 
 FORMATS = {
@@ -152,6 +153,8 @@ def _pruned(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
 
 
 WRITERS = {"merged": _merged, "int8": _int8, "bnb8": _bnb(8), "bnb4": _bnb(4), "onnx": _onnx, "pruned": _pruned}
+FORMATS.update(GGUF_FORMATS)                                     # gguf-f16, gguf-q8_0: workbench/gguf_export.py
+WRITERS.update({fmt: gguf_writer for fmt in GGUF_FORMATS})
 
 
 def _write_common(folder: Path, src: LoadedRef, ref: ModelRef, fmt: str, params: int) -> None:

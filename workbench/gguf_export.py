@@ -250,3 +250,23 @@ def tokenizer_roundtrip(folder: Path, tokenizer, texts: list[str]) -> dict:
                for t in texts)
     decoded = sum(theirs.decode(tokenizer(t, add_special_tokens=False)["input_ids"]) == t for t in texts)
     return {"texts": len(texts), "same_ids": int(same), "decodes_back": int(decoded)}
+
+
+def gguf_writer(src, ref, prepared, folder: Path) -> dict:
+    """export.WRITERS entry: write the run's merged model as gguf-f16 / gguf-q8_0 into `folder` and check that the
+    file's own tokenizer encodes held-out text as the run's does."""
+    from .anatomy import unwrap
+    fmt = json.loads((folder / "workbench.json").read_text())["export_format"]
+    model = unwrap(src.model)
+    path = folder / file_name(fmt)
+    facts = write_gguf(model, src.tokenizer, path, fmt, name=ref.run_id or Path(ref.model_dir).name)
+    task = prepared.task
+    ds = prepared.raw[prepared.split]
+    column = task.data_cfg.text_column
+    lines = ds[column][:64] if column in getattr(ds, "column_names", ()) else task.example_inputs(ds, 16)
+    texts = [x for x in lines if isinstance(x, str) and x.strip()][:32]
+    facts["gguf"]["tokenizer_check"] = tokenizer_roundtrip(folder, src.tokenizer, texts)
+    facts["gguf"]["note"] = ("size is the .gguf file; metrics, output difference and speed are measured on the file "
+                             "loaded back with transformers' GGUF loader (dequantized to fp32, so its speed is the "
+                             "run's); llama.cpp runs the file itself")
+    return facts

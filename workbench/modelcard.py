@@ -38,6 +38,11 @@ def _how_to_load(fmt: str, auto_class: str) -> str:
                 "session = onnxruntime.InferenceSession(\"THIS_FOLDER/model.onnx\")\n"
                 "feed = {i.name: tok([\"some text\"], return_tensors=\"np\")[i.name] for i in session.get_inputs()}\n"
                 "outputs = session.run(None, feed)\n```")
+    if fmt.startswith("gguf-"):
+        from .gguf_export import file_name
+        return ("With llama.cpp (`llama-cli -m " + file_name(fmt) + " -p \"some text\"`), Ollama or LM Studio; or "
+                "with transformers, which dequantizes it:\n\n```python\nimport transformers\nmodel = transformers."
+                f"AutoModelForCausalLM.from_pretrained(\"THIS_FOLDER\", gguf_file=\"{file_name(fmt)}\")\n```")
     what = {"int8": "int8 weights (quantization.json says which modules)",
             "pruned": "a bit mask and the non-zero values (sparsity.json)"}[fmt]
     return (f"The weights are stored as {what} in safetensors (no pickle); the workbench rebuilds the model:\n\n"
@@ -53,9 +58,8 @@ def model_card(report: dict, folder: Path) -> str:
     fmt, main = report["format"], report["main_metric"]
     from .tasks import TASKS
     auto_class = TASKS.get(report["task"], "task").auto_class
-    library = "transformers" if fmt in ("merged", "bnb8", "bnb4") else "workbench"
-    lines = ["---", f"library_name: {library}", f"base_model: {report.get('base_model')}",
-             f"tags: [workbench, {report['task']}, {fmt}]", "---", "",
+    from .hub_card import front_matter
+    lines = [front_matter(report, info, auto_class), "",
              f"# {report['source']} — {fmt} export", "", report["description"], "",
              f"- **Base model:** {report.get('base_model')}", f"- **Task:** {report['task']}",
              f"- **Strategy:** {report.get('strategy') or '+'.join(info.get('strategy') or []) or '–'}",

@@ -223,6 +223,9 @@ def _load_export(ref: ModelRef, device: str) -> LoadedRef:
     if ref.fmt == "onnx":
         from .onnx_model import OrtModel
         return _load_folder(folder, lambda auto: OrtModel(folder), "cpu")
+    if ref.fmt in ("gguf-f16", "gguf-q8_0"):
+        from .gguf_export import load_gguf
+        return _load_folder(folder, lambda auto: load_gguf(folder), "cpu")
     if ref.fmt in ("bnb8", "bnb4"):
         import torch
         dev = "cuda" if torch.cuda.is_available() else "cpu"
