@@ -63,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement (a process each)")
     cmp.add_argument("--seed", type=int, default=0)
     cmp.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
-    ex = sub.add_parser("export", help="export a run: merged, int8, bnb8, bnb4, onnx or pruned")
+    ex = sub.add_parser("export", help="export a run: merged, int8, bnb8, bnb4, onnx, pruned, gguf-f16 or gguf-q8_0")
     ex.add_argument("run", help="run id or run folder")
-    ex.add_argument("--format", "-f", required=True, dest="fmt", help="merged, int8, bnb8, bnb4, onnx or pruned")
+    ex.add_argument("--format", "-f", required=True, dest="fmt", help="merged, int8, bnb8, bnb4, onnx, pruned, gguf-f16 or gguf-q8_0")
     ex.add_argument("--runs-dir", default="runs")
     ex.add_argument("--out", help="output folder (default: RUN/exports/FORMAT)")
     ex.add_argument("--data", help="data to check the export on (default: the run's own)")
@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-examples", type=int)
     ex.add_argument("--no-memory", action="store_true")
     ex.add_argument("--retention-source", default="builtin:general")
+    pu = sub.add_parser("push", help="publish a run or an export to the Hugging Face Hub")
+    pu.add_argument("run", metavar="RUN_OR_EXPORT", help="run id, run folder or export folder")
+    pu.add_argument("--repo", required=True, help="USER/NAME of the model repo (created when missing)")
+    pu.add_argument("--private", action="store_true", help="create the repo private")
+    pu.add_argument("--token", help="Hugging Face write token (default: HF_TOKEN)")
+    pu.add_argument("--license", help="license in the model card (default: the base model's, else other)")
+    pu.add_argument("--runs-dir", default="runs")
     for add in _EXTRA_COMMANDS:
         add(sub)
     return p
@@ -281,3 +288,11 @@ def cmd_export(args):
           f"{r['latency_ms_per_example']} ms/example (run {r['reference_latency_ms_per_example']})"
           + (f", max |diff| {r['max_abs_diff']:.2e}" if r.get("max_abs_diff") is not None else ""), file=sys.stderr)
     print(out)
+
+
+def cmd_push(args):
+    from .export.publish import push   # lazy: --help stays instant
+    done = push(args.run, args.repo, runs_dir=args.runs_dir, private=args.private, token=args.token,
+                license=args.license, progress=lambda f, m: print(f"[{100 * f:3.0f}%] {m}", file=sys.stderr))
+    print(f"pushed {len(done['files'])} files: {', '.join(done['files'])}", file=sys.stderr)
+    print(done["url"])

@@ -85,6 +85,9 @@ class TrainConfig:
                          "with a block-diagonal attention mask (no compute on padding).", advanced=True)
     compile: bool = knob(False, "torch.compile the model (dynamic shapes); pays on long runs, the first steps "
                          "compile.", advanced=True)
+    report_to: list[str] = knob(factory=list, help="Also log the run to these trackers (metrics.jsonl is always "
+                                "written): TensorBoard event files in the run folder, trackio's local store.",
+                                choices=("tensorboard", "trackio"), advanced=True, label="Report to")
 
 
 @dataclass

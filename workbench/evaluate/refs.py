@@ -28,6 +28,7 @@ import transformers
 from ..model.quantize import load_int8
 from ..model.sparse import load_sparse
 from ..model.onnx_model import OrtModel
+from ..model.gguf import load_gguf
 import torch
 
 KINDS = ("run", "base", "folder", "export")
@@ -209,6 +210,8 @@ def _load_export(ref: ModelRef, device: str) -> LoadedRef:
         return _load_folder(folder, lambda auto: load_sparse(folder, auto), device)
     if ref.fmt == "onnx":
         return _load_folder(folder, lambda auto: OrtModel(folder), "cpu")
+    if ref.fmt in ("gguf-f16", "gguf-q8_0"):
+        return _load_folder(folder, lambda auto: load_gguf(folder), "cpu")
     if ref.fmt in ("bnb8", "bnb4"):
         dev = "cuda" if torch.cuda.is_available() else "cpu"
         return _load_folder(folder, lambda auto: getattr(transformers, auto).from_pretrained(

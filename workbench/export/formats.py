@@ -34,6 +34,7 @@ from ..model.sparse import MIN_SPARSITY, save_sparse, sparsity_of
 from ..evaluate.compare import compare
 from .modelcard import model_card
 from ..model.adapters import peft_of
+from ..model.gguf import GGUF_FORMATS, gguf_writer
 
 FORMATS = {
     "merged": "Full-precision transformers folder (safetensors + tokenizer); adapters merged into the base. Loads "
@@ -155,6 +156,8 @@ def _pruned(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
 
 
 WRITERS = {"merged": _merged, "int8": _int8, "bnb8": _bnb(8), "bnb4": _bnb(4), "onnx": _onnx, "pruned": _pruned}
+FORMATS.update(GGUF_FORMATS)                                     # gguf-f16, gguf-q8_0: workbench/gguf_export.py
+WRITERS.update({fmt: gguf_writer for fmt in GGUF_FORMATS})
 
 
 def _write_common(folder: Path, src: LoadedRef, ref: ModelRef, fmt: str, params: int) -> None:

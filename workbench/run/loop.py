@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import checkpoint
+from . import checkpoint, tracking
 from .. import data, store, tasks
 from ..model import catalogue as models
 from ..model import saved
@@ -40,6 +40,7 @@ from safetensors.torch import load_file
 def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = None, resume: bool = False) -> dict:
     """Train one run into its folder. Never raises for a failed run: the summary says failed, with the message."""
     rec = Recorder(paths, listener)
+    rec.listener = tracking.listener_for(cfg, paths, listener, rec.log)   # train.report_to: TensorBoard, trackio
     stop = stop or StopSignal()
     paths.lock.write_text(f"{os.getpid()}\n")
     store.update_summary(paths, status="running", started=time.time(), error=None)

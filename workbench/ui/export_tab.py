@@ -1,5 +1,6 @@
-"""Export tab: a finished run exported as merged weights, int8, 4/8-bit, ONNX or pruned, checked against the run
-(metrics, size, speed, output difference), with its model card. Present only when workbench.export exists."""
+"""Export tab: a finished run exported as merged weights, int8, 4/8-bit, ONNX, pruned or GGUF, checked against the
+run (metrics, size, speed, output difference), with its model card; below, the Publish section (publish_section.py).
+Present only when workbench.export exists."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pandas as pd
 from .. import store
 from ..errors import WorkbenchError
 from . import i18n
+from . import publish_section
 from .common import AppContext, error_text, fmt_value, message_html
 from ..export.formats import FORMATS, export
 
@@ -96,4 +98,4 @@ def build(ctx: AppContext) -> dict:
                 readme.read_text(encoding="utf-8") if readme.is_file() else "")
 
     go.click(on_export, [run, fmt, limit, memory, session], [msg, where, table, files, card], concurrency_limit=1)
-    return {"run": run}
+    return {"run": run, "publish": publish_section.build(ctx, run)}   # the Publish section (Hugging Face Hub)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .i18n_methods import METHOD_KNOBS, method_text  # noqa: F401  (method_text: strategy/task texts for the tabs)
+from .i18n_methods import METHOD_KNOBS, PUBLISH_KNOBS, PUBLISH_STRINGS, method_text  # noqa: F401  (texts for tabs)
 
 LANGS = (("English", "en"), ("简体中文", "zh"))
 
@@ -354,7 +354,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.size_ratio": _s("size ratio", "大小比例"),
     "export.speedup": _s("speed-up", "加速比"),
     "export.diff": _s("max |output difference|", "最大输出差异"),
-}
+} | PUBLISH_STRINGS     # the Export tab's Publish section (i18n_publish.py)
 
 
 KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English: their metadata in config.py)
@@ -399,4 +399,4 @@ KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English:
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
 }
-KNOBS.update(METHOD_KNOBS)   # the strategies' and tasks' knobs
+KNOBS.update(METHOD_KNOBS | PUBLISH_KNOBS)   # the strategies' and tasks' knobs; train.report_to

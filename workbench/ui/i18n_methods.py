@@ -11,6 +11,8 @@ them are translated.
 
 from __future__ import annotations
 
+from .i18n_publish import PUBLISH_KNOBS, PUBLISH_STRINGS  # noqa: F401  (i18n.py merges them; it has no room left)
+
 # Formulas that are symbols only: shown as written in every language (a new formula must be listed here or get
 # a Chinese entry below, so the test knows it was looked at).
 NEUTRAL_FORMULAS = frozenset({"strategy.l2sp.formula", "strategy.distill.formula"})
