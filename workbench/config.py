@@ -34,6 +34,8 @@ class ModelConfig:
     revision: str | None = knob(None, "Hub revision (branch, tag or commit) when `name` is a hub id.", advanced=True)
     trust_remote_code: bool = knob(False, "Run Python code shipped with a hub model. Only for models you trust.",
                                    advanced=True)
+    allow_pickle: bool = knob(False, "Load weights from pickle files (pytorch_model.bin) when a model folder has no "
+                              "safetensors. Unpickling can run code: only for files you trust.", advanced=True)
     crf: bool = knob(False, "Token classification: put a CRF layer (Viterbi decoding) on top of the token head.",
                      label="CRF layer")
     tokenizer: str = knob("bpe", "From-scratch presets: train a BPE/WordPiece tokenizer on the training text, or "

@@ -57,7 +57,12 @@ class Classification(Task):
 
     def _check_texts(self, part, split):
         col = self.data_cfg.text_column
-        empty = [i for i, t in enumerate(column(part, col)) if not isinstance(t, str) or not t.strip()]
+        values = column(part, col)
+        numbers = [i for i, t in enumerate(values) if isinstance(t, (int, float)) and not isinstance(t, bool)]
+        if len(numbers) > len(values) // 2:
+            raise DataError(f"column {col!r} of the {split} data holds numbers (e.g. {values[numbers[0]]!r} at row "
+                            f"{numbers[0] + 1}), not text; set data.text_column to the column with the texts")
+        empty = [i for i, t in enumerate(values) if not isinstance(t, str) or not t.strip()]
         if empty and not self.data_cfg.skip_empty:
             raise DataError(f"{len(empty)} row(s) of the {split} data have empty text in column {col!r} (first at "
                             f"row {empty[0] + 1}); remove them or set data.skip_empty: true to drop them")
@@ -65,6 +70,10 @@ class Classification(Task):
     def _check_labels(self, part, split):
         col = self.data_cfg.label_column
         bad = [(i, v) for i, v in enumerate(column(part, col)) if not _label_ok(v)]
+        missing = [i for i, v in bad if v is None or v == "" or (isinstance(v, float) and v != v)]
+        if missing:
+            raise DataError(f"column {col!r} of the {split} data has {len(missing)} row(s) with no label (empty, "
+                            f"null or NaN; first at row {missing[0] + 1}); fix those values or remove the rows")
         if bad:
             i, v = bad[0]
             raise DataError(f"labels must be integers or strings, but column {col!r} of the {split} data has "
@@ -77,6 +86,10 @@ class Classification(Task):
         if len(values) < 2:
             raise DataError(f"the training data has only one class ({values[0]!r} in column {col!r}); "
                             "classification needs at least two: add examples of another class")
+        if len(values) > 1000 and len(values) > len(train) // 2:
+            raise DataError(f"column {col!r} has {len(values)} different labels in {len(train)} training rows, so "
+                            "almost every example is its own class; check that data.label_column names the label "
+                            "column (not an id or a text)")
         names = getattr(feature, "names", None)   # hub datasets carry ClassLabel names
         self.value_to_id = {v: i for i, v in enumerate(values)}
         self.label_names = [names[v] if names and isinstance(v, int) and v < len(names) else str(v) for v in values]

@@ -1,0 +1,79 @@
+"""Guards shared by the engine's entry points: what a model folder may load (safetensors unless pickle is allowed),
+a tokenizer that fits its model, ids and paths that stay inside their folder, secrets kept out of logs, and the
+advice given when a run meets a non-finite loss or runs out of memory."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import DataError, ModelError, WorkbenchError
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_SECRET_NAMES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN", "WANDB_API_KEY", "OPENAI_API_KEY",
+                 "GRADIO_AUTH")
+_TOKEN_SHAPES = re.compile(r"\b(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{20,})\b")
+
+OOM_ADVICE = ("ran out of memory; lower train.batch_size (and raise train.grad_accum to keep the effective batch), "
+              "lower data.max_length, use gradient checkpointing or a smaller model, or a LoRA/QLoRA strategy")
+
+
+def refuse_pickle(folder: str | Path, allow: bool, label: str | None = None) -> None:
+    """A model folder whose weights are only pickle files (pytorch_model.bin...) is refused: unpickling can run
+    code. `model.allow_pickle: true` is the documented opt-in for files one trusts."""
+    folder = Path(folder)
+    if allow or not folder.is_dir() or any(folder.glob("*.safetensors")):
+        return
+    pickles = sorted(p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES and "training_args" not in p.name)
+    if pickles:
+        raise ModelError(f"{label or folder}: its weights are only in pickle files ({', '.join(pickles[:3])}), which "
+                         "can run code when loaded; convert them to safetensors, or set model.allow_pickle: true if "
+                         "you trust where the files came from")
+
+
+def check_vocab(model, tokenizer, label: str) -> None:
+    """A tokenizer that produces ids beyond the model's embedding table would crash the first step."""
+    emb = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else None
+    rows = getattr(emb, "num_embeddings", None)
+    if rows is not None and len(tokenizer) > rows:
+        raise ModelError(f"{label}: the tokenizer has {len(tokenizer)} tokens (vocab) but the model's embedding "
+                         f"table only {rows}; the tokenizer does not belong to this model. Use the tokenizer saved "
+                         "with the model's weights")
+
+
+def check_run_id(run_id: str, field: str = "run id") -> str:
+    """A run or export id is a plain folder name: no separators, no '..', no leading dot."""
+    if not isinstance(run_id, str) or not _RUN_ID.match(run_id) or ".." in run_id:
+        raise WorkbenchError(f"{field} {run_id!r} is not a valid run id (letters, digits, '-', '_' and '.'; no "
+                             "slashes); pick one from the runs list")
+    return run_id
+
+
+def inside(path: str | Path, root: str | Path) -> Path:
+    """The resolved path, if it (after following symlinks) lies within root; else a DataError."""
+    root_r = Path(root).resolve()
+    resolved = (root_r / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
+    if resolved != root_r and root_r not in resolved.parents:
+        raise DataError(f"{str(path)!r} points outside {root_r}; give a path inside that folder")
+    return resolved
+
+
+def secrets_in_env() -> list[str]:
+    """Values of the secret-looking environment variables that are set (long enough to be worth hiding)."""
+    return [v for k, v in os.environ.items() if (k in _SECRET_NAMES or k.endswith(("_TOKEN", "_API_KEY", "_SECRET")))
+            and v and len(v) >= 8]
+
+
+def scrub(text: str) -> str:
+    """Text with secret values (from the environment, or shaped like hub/API tokens) replaced by ***."""
+    for value in secrets_in_env():
+        text = text.replace(value, "***")
+    return _TOKEN_SHAPES.sub("***", text)
+
+
+def nonfinite_message(value: float, step: int, action: str) -> str:
+    return (f"the loss became {value} at step {step} ({action}); likely causes: a learning rate too high "
+            "(lower train.lr), fp16 overflow (use precision fp32 or bf16), a strategy weight too large, or a bad "
+            "example in that batch")
