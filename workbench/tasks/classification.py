@@ -109,7 +109,16 @@ class Classification(Task):
         keep = [i for i, t in enumerate(column(ds, d.text_column)) if isinstance(t, str) and t.strip()]
         part = ds.select(keep) if len(keep) < len(ds) else ds
         pairs = column(part, d.text_pair_column) if d.text_pair_column else None
-        enc = self.tokenizer(column(part, d.text_column), pairs, truncation=True, max_length=d.max_length)
+        texts = column(part, d.text_column)
+        enc = self.tokenizer(texts, pairs, truncation=True, max_length=d.max_length)
+        full = [i for i, ids in enumerate(enc["input_ids"]) if len(ids) >= d.max_length]   # only these may be cut
+        if full:
+            whole = self.tokenizer([texts[i] for i in full], [pairs[i] for i in full] if pairs else None)["input_ids"]
+            cut = sum(len(ids) > d.max_length for ids in whole)
+            if cut:
+                self.warnings.append(f"{cut} of {len(texts)} texts of the {split} data are longer than "
+                                     f"data.max_length={d.max_length} tokens and were truncated; raise "
+                                     "data.max_length to keep more of them")
         labels = [self.value_to_id[_norm(v)] for v in column(part, d.label_column)]
         keys = [k for k in enc.keys() if k in ("input_ids", "attention_mask", "token_type_ids")]
         return [{**{k: enc[k][i] for k in keys}, "labels": labels[i]} for i in range(len(labels))]
