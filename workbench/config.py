@@ -91,6 +91,9 @@ class TrainConfig:
     early_stopping_metric: str = knob("auto", "Metric watched for early stopping and the best model "
                                       "('auto': the task's main metric).", advanced=True)
     seed: int = knob(0, "Seed for data order, splits, initialisation and dropout.", min=0)
+    on_nonfinite: str = knob("stop", "When the loss becomes NaN or infinite: 'stop' fails the run at that step (the "
+                             "last checkpoint stays as it was); 'skip' drops that batch's update and goes on (the "
+                             "run fails after 10 in a row).", choices=("stop", "skip"), advanced=True)
     precision: str = knob("auto", "Compute precision: 'auto' uses bf16 autocast where the device supports it.",
                           choices=("auto", "fp32", "bf16", "fp16"), advanced=True)
     device: str = knob("auto", "Where to train.", choices=("auto", "cpu", "cuda"), advanced=True)

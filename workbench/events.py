@@ -95,4 +95,5 @@ class Recorder:
             self.listener(event)
 
     def log(self, message: str, level: str = "info") -> None:
-        self(Log(level=level, message=message))
+        from .safety import scrub   # no secret (HF_TOKEN...) reaches the run folder, even inside a traceback
+        self(Log(level=level, message=scrub(message)))

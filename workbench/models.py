@@ -282,18 +282,19 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
     from .strategies._peft import peft_of
     tmp = paths.root / f".model-{secrets.token_hex(4)}"
     adapter = peft_of(model)
-    if adapter is not None:
-        # An adapter that cannot be merged (prefix, prompt, qlora): the adapter + trained head, and the base's
-        # config with the task head's settings; load_saved rebuilds it from the base model the adapter names.
-        adapter.save_pretrained(str(tmp))
-        unwrap(model).config.save_pretrained(str(tmp))
-    else:
-        unwrap(model).save_pretrained(str(tmp))
-    tokenizer.save_pretrained(str(tmp))
-    task.save_extras(model, tmp)
-    info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,
-            "run_id": paths.run_id, "max_length": cfg.data.max_length, "strategy": cfg.strategy_names()}
-    (tmp / "workbench.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
+    with safety.writing("the final model", tmp, "the checkpoints are intact"):
+        if adapter is not None:
+            # An adapter that cannot be merged (prefix, prompt, qlora): the adapter + trained head, and the base's
+            # config with the task head's settings; load_saved rebuilds it from the base model the adapter names.
+            adapter.save_pretrained(str(tmp))
+            unwrap(model).config.save_pretrained(str(tmp))
+        else:
+            unwrap(model).save_pretrained(str(tmp))
+        tokenizer.save_pretrained(str(tmp))
+        task.save_extras(model, tmp)
+        info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,
+                "run_id": paths.run_id, "max_length": cfg.data.max_length, "strategy": cfg.strategy_names()}
+        (tmp / "workbench.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
     old = paths.root / f".model-old-{secrets.token_hex(4)}"
     if paths.model.exists():
         os.replace(paths.model, old)

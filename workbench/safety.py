@@ -4,8 +4,11 @@ advice given when a run meets a non-finite loss or runs out of memory."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
+import shutil
 from pathlib import Path
 
 from .errors import DataError, ModelError, WorkbenchError
@@ -77,3 +80,40 @@ def nonfinite_message(value: float, step: int, action: str) -> str:
     return (f"the loss became {value} at step {step} ({action}); likely causes: a learning rate too high "
             "(lower train.lr), fp16 overflow (use precision fp32 or bf16), a strategy weight too large, or a bad "
             "example in that batch")
+
+
+@contextlib.contextmanager
+def writing(what: str, tmp: Path, keep: str = ""):
+    """Around writing `tmp` (a temporary file or folder renamed into place afterwards): on any failure the temporary
+    is removed, and a full disk becomes one clear message instead of a traceback."""
+    try:
+        yield
+    except BaseException as e:
+        if Path(tmp).is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            Path(tmp).unlink(missing_ok=True)
+        full = disk_full(e, what, Path(tmp).parent, keep)
+        if full is not None:
+            raise full from None
+        raise
+
+
+def disk_full(e: BaseException, what: str, where: Path, keep: str = "") -> WorkbenchError | None:
+    """The clear message for a full disk (ENOSPC / quota), or None for any other error."""
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WorkbenchError(f"disk full while writing {what} ({where}): free some space (e.g. `python -m "
+                              "workbench delete RUN` for old runs) and try again" + (f"; {keep}" if keep else ""))
+    return None
+
+
+def release_memory() -> None:
+    """After an out-of-memory failure: collect the run's objects and hand cached device memory back."""
+    import gc
+    gc.collect()
+    try:
+        import torch
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except Exception:
+        pass

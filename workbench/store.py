@@ -55,9 +55,11 @@ class RunPaths:
 
 
 def write_json_atomic(path: Path, data) -> None:
+    from .safety import writing
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str))
-    os.replace(tmp, path)
+    with writing(path.name, tmp, f"the previous {path.name} is intact"):
+        tmp.write_text(json.dumps(data, indent=2, default=str))
+        os.replace(tmp, path)
 
 
 def read_json(path: Path, default=None):

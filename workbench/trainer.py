@@ -26,6 +26,7 @@ from .jobs import JobManager, StopSignal
 from .optim import make_optimizer, make_scheduler
 from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
                       seed_everything, weight_distance)
+from .safety import OOM_ADVICE, nonfinite_message, release_memory, scrub
 from .strategies import build as build_strategies
 
 
@@ -39,6 +40,9 @@ def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = Non
     try:
         status, metrics, extra = _train(cfg, paths, rec, stop, resume)
         error = None
+    except (torch.OutOfMemoryError, MemoryError) as e:   # the process lives on: free what the run held
+        status, metrics, extra, error = "failed", {}, {"error_kind": "resources"}, f"the run {OOM_ADVICE} ({e})"
+        rec.log(traceback.format_exc(), "debug")
     except WorkbenchError as e:   # bad input: the message says what to fix
         status, metrics, extra, error = "failed", {}, {"error_kind": "user"}, str(e)
         rec.log(traceback.format_exc(), "debug")
@@ -47,6 +51,9 @@ def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = Non
         rec.log(traceback.format_exc(), "debug")
     finally:
         paths.lock.unlink(missing_ok=True)
+    if extra.get("error_kind") == "resources":
+        release_memory()   # after the except block: its traceback no longer holds the run's tensors
+    error = scrub(error) if error else error
     old = store.read_json(paths.summary, {}) or {}
     summary = store.update_summary(paths, status=status, error=error, finished=time.time(),
                                    metrics={**(old.get("metrics") or {}), **metrics}, **extra)
@@ -138,7 +145,7 @@ def _train(cfg, paths, rec, stop, resume):
     # 7 loop ------------------------------------------------------------------------------------------------------
     metric = task.main_metric if tc.early_stopping_metric == "auto" else tc.early_stopping_metric
     eval_bs = tc.eval_batch_size or 2 * tc.batch_size
-    train_time, samples, done, status = 0.0, 0, start_step, "completed"
+    train_time, samples, done, status, nonfinite_run = 0.0, 0, start_step, "completed", 0
     model.train()
     for step in range(start_step, total_steps):
         if stop.requested:
@@ -161,9 +168,14 @@ def _train(cfg, paths, rec, stop, resume):
             for k, v in terms.items():
                 terms_sum[k] = terms_sum.get(k, 0.0) + v.item() / tc.grad_accum
             samples += len(batch_rows)
-        if not math.isfinite(sum(terms_sum.values())):
-            raise WorkbenchError(f"the loss became {sum(terms_sum.values())} at step {step + 1}; lower train.lr or "
-                                 "the strategy weights, or use precision fp32")
+        if not math.isfinite(sum(terms_sum.values())):   # the terms are host floats already: no extra sync
+            if tc.on_nonfinite == "stop" or nonfinite_run >= 9:
+                raise WorkbenchError(nonfinite_message(sum(terms_sum.values()), step + 1, "run stopped"))
+            nonfinite_run += 1
+            rec.log(nonfinite_message(sum(terms_sum.values()), step + 1, "update skipped"), "warning")
+            optimizer.zero_grad(set_to_none=True)
+            continue
+        nonfinite_run = 0
         if tc.max_grad_norm > 0:
             scaler.unscale_(optimizer)
             params = [p for g in optimizer.param_groups for p in g["params"]]
