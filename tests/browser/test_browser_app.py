@@ -136,12 +136,16 @@ def test_switch_language(page, shots):
 
 
 def test_reload_reattaches_to_the_running_job(page, tiny_bert_dir, tiny_cls_data, shots):
-    use_tiny_setup(page, tiny_bert_dir, tiny_cls_data["train"], max_steps=4000)
+    # The job must outlive every step below: 4000 steps of the tiny BERT (~20 ms each) could end within the
+    # two minutes the steps take on a busy machine, and the final wait for "running" then timed out (the flake).
+    # It runs until the test stops it.
+    use_tiny_setup(page, tiny_bert_dir, tiny_cls_data["train"], max_steps=1_000_000)
     page.locator("#train-start").click()
     text = wait_status(page, "running")
     run_id = re.search(r"\d{8}-\d{6}-[0-9a-f]{4}", text).group(0)
     page.reload()
     page.wait_for_selector("#tabs")
+    page.locator("#wb-ready [data-ready]").wait_for(state="attached", timeout=90_000)   # load events done
     open_tab(page, "train")
     again = wait_status(page, "running")
     assert run_id in again, "the reloaded page did not show the running job"
