@@ -117,3 +117,48 @@ def release_memory() -> None:
             torch.cuda.empty_cache()
     except Exception:
         pass
+
+
+# ---- ids and refs that come from a browser (or an API client): they name folders inside the runs folder -----------
+def run_folder(runs_dir: str | Path, run_id: str) -> Path:
+    """The folder of run `run_id` inside runs_dir: a plain id whose folder, symlinks followed, stays inside."""
+    check_run_id(run_id)
+    try:
+        return inside(run_id, runs_dir)
+    except DataError:
+        raise WorkbenchError(f"run id {run_id!r} leads outside the runs folder (a symlink?); it cannot be "
+                             "used here") from None
+
+
+def is_run(runs_dir: str | Path, run_id: str) -> bool:
+    try:
+        run_folder(runs_dir, run_id)
+        return True
+    except WorkbenchError:
+        return False
+
+
+_BASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")
+
+
+def confine_refs(refs, runs_dir: str | Path) -> list[str]:
+    """Models a page may compare: 'base', 'base:NAME' (a catalogue name or hub id), run ids, and export folders
+    inside the runs folder. Anything else (another path, '..', a symlink out) is refused."""
+    out = []
+    for ref in refs or []:
+        ref = str(ref)
+        if ref == "base" or ref.startswith("base:"):
+            if ref != "base" and (not _BASE_NAME.match(ref[5:]) or ".." in ref):
+                raise WorkbenchError(f"{ref!r}: after 'base:' give a catalogue name or a hub id, not a path")
+            out.append(ref)
+        elif _RUN_ID.match(ref) and ".." not in ref:
+            run_folder(runs_dir, ref)
+            out.append(ref)
+        else:
+            try:
+                inside(ref, runs_dir)
+            except DataError:
+                raise WorkbenchError(f"{ref!r} is not a run or an export of this app's runs folder; pick one from "
+                                     "the list") from None
+            out.append(ref)
+    return out

@@ -231,6 +231,8 @@ class Registry:
 
     def delete(self, run_id: str) -> None:
         """Remove a run's folder and row (a user action; refuses an active run)."""
+        from .safety import run_folder
+        run_folder(self.runs_dir, run_id)   # a plain id inside this runs folder: never a path, '..' or symlink out
         paths = RunPaths(self.runs_dir / run_id)
         summary = read_json(paths.summary, {}) or {}
         if live_status(paths, summary) in ACTIVE:

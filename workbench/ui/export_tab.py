@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from .. import store
+from .. import safety, store
 from ..errors import WorkbenchError
 from . import i18n
 from .common import AppContext, error_text, fmt_value, message_html
@@ -82,6 +82,7 @@ def build(ctx: AppContext) -> dict:
         try:
             if not run_id:
                 raise WorkbenchError(i18n.t("export.pick", lang))
+            safety.run_folder(ctx.runs_dir, run_id)
             folder = export(run_id, fmt_name, runs_dir=ctx.runs_dir, max_examples=int(n) if n else None,
                             memory=bool(mem), cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
         except Exception as e:   # engine messages (and anything unexpected) show in the page
@@ -96,4 +97,5 @@ def build(ctx: AppContext) -> dict:
                 readme.read_text(encoding="utf-8") if readme.is_file() else "")
 
     go.click(on_export, [run, fmt, limit, memory, session], [msg, where, table, files, card], concurrency_limit=1)
+    ctx.parts["on_export"] = on_export
     return {"run": run}

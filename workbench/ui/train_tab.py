@@ -11,7 +11,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import store, trainer
+from .. import safety, store, trainer
 from ..config import RunConfig
 from ..errors import WorkbenchError
 from . import i18n, plots
@@ -252,7 +252,7 @@ def build(ctx: AppContext) -> dict:
         return gr.update(choices=list(dict.fromkeys(trainer.manager.active() + recent)))
 
     def on_watch(run_id, session_state):
-        if not run_id or run_id == session_state.get("run_id"):
+        if not run_id or run_id == session_state.get("run_id") or not safety.is_run(ctx.runs_dir, run_id):
             return session_state, gr.update()
         return {**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True)
 
@@ -274,7 +274,7 @@ def build(ctx: AppContext) -> dict:
         ctx.parts["show_config"] = (show_config, *config_io)
 
     ctx.later.append(wire)
-    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_start=on_start, on_stop=on_stop,
+    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_watch=on_watch, on_start=on_start, on_stop=on_stop,
                      on_load_file=on_load_file)
     return {"start": start, "timer": timer}
 
