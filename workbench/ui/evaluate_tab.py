@@ -154,7 +154,7 @@ def build(ctx: AppContext) -> dict:
 
     chosen.change(on_models, chosen, [text, question, context], show_progress="hidden")
     chosen.focus(lambda s: gr.update(choices=model_choices(ctx.runs_dir, s["lang"])), session, chosen,
-                 show_progress="hidden")
+                 show_progress="hidden", api_name="eval_model_choices")   # named for API clients
 
     def on_ask(refs, t, q, c, session_state):
         lang = session_state["lang"]

@@ -75,7 +75,8 @@ def build(ctx: AppContext) -> dict:
             card = gr.Markdown(elem_id="export-card", max_height=520)
 
     fmt.change(lambda f: message_html(FORMATS.get(f, ""), "info"), fmt, about, show_progress="hidden")
-    run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden")
+    run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden",
+              api_name="export_run_choices")   # named for API clients
 
     def on_export(run_id, fmt_name, n, mem, session_state, progress=gr.Progress()):
         lang = session_state["lang"]

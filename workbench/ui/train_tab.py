@@ -207,8 +207,10 @@ def build(ctx: AppContext) -> dict:
             return message_html(error_text(e, lang)), gr.Timer(active=True)
         return "", gr.Timer(active=True)
 
-    stop.click(lambda s: on_stop(s, "cancel"), session, [msg, timer], show_progress="hidden")
-    save.click(lambda s: on_stop(s, "save"), session, [msg, timer], show_progress="hidden")
+    stop.click(lambda s: on_stop(s, "cancel"), session, [msg, timer], show_progress="hidden",
+               api_name="stop_run")   # named: API clients (tests/test_load.py) stop their run by this name
+    save.click(lambda s: on_stop(s, "save"), session, [msg, timer], show_progress="hidden",
+               api_name="stop_and_save")
 
     # ---- polling ----------------------------------------------------------------------------------------------
     def poll(session_state):
