@@ -131,3 +131,14 @@ def test_trust_remote_code_and_pickle_are_off_by_default():
     m = ModelConfig()
     assert m.trust_remote_code is False and m.allow_pickle is False
     assert os.environ.get("HF_TOKEN") is None or True   # (no token is needed by any test)
+
+
+def test_auth_file_is_read_with_clear_errors(tmp_path):
+    f = tmp_path / "users"
+    f.write_text("# who may log in\nalice:s3cret:with:colons\n\nbob:pw\n")
+    assert safety.read_auth_file(f) == [("alice", "s3cret:with:colons"), ("bob", "pw")]
+    f.write_text("alice\n")
+    with pytest.raises(WorkbenchError, match="line 1: expected user:password"):
+        safety.read_auth_file(f)
+    with pytest.raises(WorkbenchError, match="cannot read it"):
+        safety.read_auth_file(tmp_path / "missing")
