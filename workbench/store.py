@@ -79,8 +79,13 @@ def create_run(cfg, status: str = "queued") -> RunPaths:
     """Make the run folder with its config and first summary, and register it."""
     runs_dir = Path(cfg.output.runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
-    paths = RunPaths(runs_dir / new_run_id(cfg.output.run_name))
-    paths.root.mkdir()
+    for _ in range(20):   # two runs started in the same second may draw the same id: draw again
+        paths = RunPaths(runs_dir / new_run_id(cfg.output.run_name))
+        try:
+            paths.root.mkdir()
+            break
+        except FileExistsError:
+            continue
     paths.config.write_text(cfg.to_yaml())
     write_summary(paths, {"run_id": paths.run_id, "status": status, "created": time.time(),
                           "task": cfg.task.name, "model": cfg.model.name,
@@ -191,7 +196,8 @@ class Registry:
                 n += 1
         with self._connect() as con:
             for (rid,) in con.execute("SELECT id FROM runs").fetchall():
-                if rid not in known:
+                # a run created since the scan above has its folder by now: only rows without one go
+                if rid not in known and not (self.runs_dir / rid / "summary.json").is_file():
                     con.execute("DELETE FROM runs WHERE id=?", (rid,))
         con.close()
         return n
