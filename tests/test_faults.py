@@ -228,3 +228,28 @@ def test_no_secret_reaches_the_run_folder(make_cfg, train, tiny_cls_data, tiny_b
     assert any("Traceback" in f.read_text() for f in files)          # the traceback was logged, scrubbed
     for f in files:
         assert token not in f.read_text(errors="replace"), f
+
+
+def test_out_of_memory_in_export_or_compare_is_advice_not_a_traceback(finished_run, monkeypatch, capsys):
+    from workbench.cli import main
+
+    def boom(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 80.00 GiB")
+    monkeypatch.setattr(export_mod, "export", boom)
+    monkeypatch.setattr("workbench.evaluate.compare", boom)
+    assert main(["export", str(finished_run.root), "-f", "merged"]) == 1
+    assert main(["compare", str(finished_run.root), "base", "--no-memory"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("ran out of memory") == 2 and "train.batch_size" in err and "Traceback" not in err
+
+
+def test_compare_of_a_half_written_export_is_a_clear_message(finished_run, tmp_path):
+    import shutil
+    from workbench.evaluate import compare
+    half = tmp_path / ".merged.tmp-dead"
+    shutil.copytree(finished_run.model, half)
+    for f in half.glob("*.safetensors"):
+        f.write_bytes(f.read_bytes()[:100])          # cut mid-write
+    with pytest.raises(WorkbenchError):
+        compare([str(finished_run.root), str(half)], runs_dir=finished_run.root.parent, memory=False,
+                retention=False, max_examples=8)

@@ -328,7 +328,13 @@ def load_saved(model_dir: str | Path, task_name: str | None = None, device: str 
         model = load_adapter_folder(model_dir, auto, info)
     else:
         safety.refuse_pickle(model_dir, False)
-        model = auto.from_pretrained(str(model_dir), use_safetensors=True)
+        try:
+            model = auto.from_pretrained(str(model_dir), use_safetensors=True)
+        except Exception as e:   # a truncated or corrupt weights file (a half-written copy): say so
+            if not (isinstance(e, OSError) or "Safetensor" in type(e).__name__):
+                raise
+            raise ModelError(f"{model_dir}: its weights cannot be read ({type(e).__name__}: {str(e)[:200]}); the "
+                             "file is incomplete or corrupt. Export or save it again") from None
     model = task.load_extras(task.wrap_model(model), model_dir)
     model.to(device).eval()
     return model, tokenizer, task, info
