@@ -64,6 +64,9 @@ def test_kill_9_then_resume_matches_an_uninterrupted_run(tmp_path, tiny_cls_data
     # the same run, never interrupted
     cfg = RunConfig.from_dict({**plain, "output": {"runs_dir": str(tmp_path / "plain")}})
     alone = trainer.run(cfg, store.create_run(cfg))
+    print("\nkill-resume:", json.dumps({"killed_at": killed_at.name, **{
+        f"{k}_{name}": m["metrics"][k] for k in ("eval_accuracy", "eval_macro_f1", "eval_loss")
+        for name, m in (("resumed", resumed), ("uninterrupted", alone))}}))
     for key in ("eval_accuracy", "eval_macro_f1"):
         assert abs(resumed["metrics"][key] - alone["metrics"][key]) <= 0.01, (key, resumed["metrics"],
                                                                            alone["metrics"])
