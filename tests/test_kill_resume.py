@@ -70,4 +70,5 @@ def test_kill_9_then_resume_matches_an_uninterrupted_run(tmp_path, tiny_cls_data
     for key in ("eval_accuracy", "eval_macro_f1"):
         assert abs(resumed["metrics"][key] - alone["metrics"][key]) <= 0.01, (key, resumed["metrics"],
                                                                            alone["metrics"])
-    assert abs(resumed["metrics"]["eval_loss"] - alone["metrics"]["eval_loss"]) < 0.05
+    # accuracy can saturate on the tiny set; the loss shows the resume is exact (RNG, data order, optimizer state)
+    assert abs(resumed["metrics"]["eval_loss"] - alone["metrics"]["eval_loss"]) < 1e-4
