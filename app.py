@@ -2,7 +2,8 @@
 
 Options: --host / --port (or GRADIO_SERVER_NAME / GRADIO_SERVER_PORT), --runs-dir (run folders and the registry),
 --uploads-dir (where uploaded data files are copied), --data-dir (extra server folders whose files the UI may use
-as data; repeatable). No network is used: analytics are off and the page loads no fonts or scripts from outside.
+as data; repeatable), --auth-file (optional login: user:password lines). No network is used: analytics are off
+and the page loads no fonts or scripts from outside.
 """
 
 import argparse
@@ -22,11 +23,20 @@ def main(argv=None) -> None:
     p.add_argument("--runs-dir", default="runs", help="folder of run folders and the run registry")
     p.add_argument("--uploads-dir", default=None, help="where uploaded data files go (default <runs-dir>/.uploads)")
     p.add_argument("--data-dir", action="append", default=[], help="a server folder whose data files may be used")
+    p.add_argument("--auth-file", help="optional login: a file of user:password lines (keep it out of the repo)")
     args = p.parse_args(argv)
 
     from workbench.ui import build_app, launch_options
+    auth = None
+    if args.auth_file:
+        from workbench.errors import WorkbenchError
+        from workbench.safety import read_auth_file
+        try:
+            auth = read_auth_file(args.auth_file)
+        except WorkbenchError as e:
+            p.exit(2, f"error: {e}\n")
     demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir)
-    demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port,
+    demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port, auth=auth,
                                                       **launch_options())
 
 

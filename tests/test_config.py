@@ -62,7 +62,7 @@ def test_to_cli_reproduces_the_config():
     ("train: {precision: fp8}", "train.precision", "choose one of"),
     ("train: {lrr: 0.1}", "train.lrr", "known fields here"),
     ("trian: {lr: 0.1}", "trian", "sections are"),
-    ("train: {max_steps: many}", "train.max_steps", "expected int"),
+    ("train: {max_steps: many}", "train.max_steps", "expected a whole number"),
     ("task: translation", "task", "unknown task 'translation'; available"),
     ("strategy: [{name: magic}]", "strategy.magic", "unknown strategy 'magic'; available"),
     ("strategy: [{name: freeze, kk: 1}]", "strategy.freeze.kk", "known fields here: k"),

@@ -14,7 +14,8 @@ import pytest
 
 LAYERS = (
     ("errors", ("workbench.errors",)),
-    ("ground", ("workbench.options", "workbench.registry", "workbench.formats", "workbench.metrics")),
+    ("ground", ("workbench.options", "workbench.registry", "workbench.formats", "workbench.metrics",
+                "workbench.safety")),
     ("sections", ("workbench.store", "workbench.data", "workbench.sections")),
     ("model", ("workbench.model",)),
     ("tasks", ("workbench.tasks",)),

@@ -103,6 +103,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("aborted", file=sys.stderr)
         return 130
+    except Exception as e:   # out of memory in compare / export: advice, not a traceback
+        if not (isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryError"):
+            raise
+        from .safety import OOM_ADVICE   # lazy: --help stays instant
+        print(f"error: {args.command} {OOM_ADVICE}", file=sys.stderr)
+        return 1
 
 
 def _load_config(args):

@@ -71,11 +71,21 @@ def sniff_format(path: str) -> str:
 
 def read_utf8(path: str) -> str:
     raw = Path(path).read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path} is UTF-16 text (it starts with a UTF-16 byte-order mark); re-save it as UTF-8 "
+                        "(e.g. iconv -f UTF-16 -t UTF-8, or 'Save as UTF-8' in an editor)")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise DataError(f"{path} contains NUL bytes (first at line {line}, offset {nul}): "
+                        "it is a binary file or not plain text; give a UTF-8 text file (csv, tsv, json, jsonl, txt)")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise DataError(f"{path} is not UTF-8 text: byte 0x{raw[e.start]:02x} at offset {e.start} cannot be "
-                        "decoded. Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise DataError(f"{path} is not UTF-8 text: byte 0x{raw[e.start]:02x} at line "
+                        f"{line} (offset {e.start}) cannot be decoded. Re-save the file "
+                        "as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
 
 
 def read_table(path: str, fmt: str) -> Dataset:
@@ -87,6 +97,11 @@ def read_table(path: str, fmt: str) -> Dataset:
         except Exception as e:
             raise DataError(f"cannot read {path} as parquet: {e}") from None
     text = read_utf8(path)
+    if not text.strip():
+        raise DataError(f"{path} is empty; give a file with a header row and at least a few examples")
+    if fmt in ("csv", "tsv", "jsonl") and len(text) > 1 << 20 and "\n" not in text.rstrip("\r\n"):
+        raise DataError(f"{path} is a single line of {len(text) / 2**20:.0f} MB; a {fmt} data file needs one "
+                        "example per line (is it the right file, with newline line endings?)")
     if fmt in ("csv", "tsv"):
         import pandas as pd   # lazy: only for tabular files
         try:

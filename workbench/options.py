@@ -103,7 +103,10 @@ def coerce(value, tp, path: str):
         if kind == "float":
             if isinstance(value, bool):
                 raise ValueError
-            return float(value)  # PyYAML reads "5e-5" as a string: float() takes care of it
+            f = float(value)  # PyYAML reads "5e-5" as a string: float() takes care of it
+            if f != f or f in (float("inf"), float("-inf")):
+                raise ValueError   # nan / inf would pass every range check
+            return f
         if kind == "list":
             (item,) = typing.get_args(tp) or (str,)
             if isinstance(value, str):
@@ -119,7 +122,8 @@ def coerce(value, tp, path: str):
             raise ValueError
         return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(path, f"expected {kind}{' or none' if optional else ''}, got {value!r}") from None
+        what = {"float": "a finite number", "int": "a whole number", "bool": "true or false"}.get(kind, kind)
+        raise ConfigError(path, f"expected {what}{' or none' if optional else ''}, got {value!r}") from None
 
 
 def check(obj, path: str = "") -> None:

@@ -16,6 +16,8 @@ class ModelConfig:
     revision: str | None = knob(None, "Hub revision (branch, tag or commit) when `name` is a hub id.", advanced=True)
     trust_remote_code: bool = knob(False, "Run Python code shipped with a hub model. Only for models you trust.",
                                    advanced=True)
+    allow_pickle: bool = knob(False, "Load weights from pickle files (pytorch_model.bin) when a model folder has no "
+                              "safetensors. Unpickling can run code: only for files you trust.", advanced=True)
     crf: bool = knob(False, "Token classification: put a CRF layer (Viterbi decoding) on top of the token head.",
                      label="CRF layer")
     tokenizer: str = knob("bpe", "From-scratch presets: train a BPE/WordPiece tokenizer on the training text, or "
@@ -71,6 +73,9 @@ class TrainConfig:
     early_stopping_metric: str = knob("auto", "Metric watched for early stopping and the best model "
                                       "('auto': the task's main metric).", advanced=True)
     seed: int = knob(0, "Seed for data order, splits, initialisation and dropout.", min=0)
+    on_nonfinite: str = knob("stop", "When the loss becomes NaN or infinite: 'stop' fails the run at that step (the "
+                             "last checkpoint stays as it was); 'skip' drops that batch's update and goes on (the "
+                             "run fails after 10 in a row).", choices=("stop", "skip"), advanced=True)
     precision: str = knob("auto", "Compute precision: 'auto' uses bf16 autocast where the device supports it.",
                           choices=("auto", "fp32", "bf16", "fp16"), advanced=True)
     device: str = knob("auto", "Where to train.", choices=("auto", "cpu", "cuda"), advanced=True)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import WorkbenchError
+from .safety import run_folder, writing
 
 ACTIVE = ("queued", "running")
 STATUSES = ("queued", "running", "completed", "stopped", "cancelled", "failed", "interrupted")
@@ -56,8 +57,9 @@ class RunPaths:
 
 def write_json_atomic(path: Path, data) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str))
-    os.replace(tmp, path)
+    with writing(path.name, tmp, f"the previous {path.name} is intact"):
+        tmp.write_text(json.dumps(data, indent=2, default=str))
+        os.replace(tmp, path)
 
 
 def read_json(path: Path, default=None):
@@ -77,8 +79,13 @@ def create_run(cfg, status: str = "queued") -> RunPaths:
     """Make the run folder with its config and first summary, and register it."""
     runs_dir = Path(cfg.output.runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
-    paths = RunPaths(runs_dir / new_run_id(cfg.output.run_name))
-    paths.root.mkdir()
+    for _ in range(20):   # two runs started in the same second may draw the same id: draw again
+        paths = RunPaths(runs_dir / new_run_id(cfg.output.run_name))
+        try:
+            paths.root.mkdir()
+            break
+        except FileExistsError:
+            continue
     paths.config.write_text(cfg.to_yaml())
     write_summary(paths, {"run_id": paths.run_id, "status": status, "created": time.time(),
                           "task": cfg.task.name, "model": cfg.model.name,
@@ -189,7 +196,8 @@ class Registry:
                 n += 1
         with self._connect() as con:
             for (rid,) in con.execute("SELECT id FROM runs").fetchall():
-                if rid not in known:
+                # a run created since the scan above has its folder by now: only rows without one go
+                if rid not in known and not (self.runs_dir / rid / "summary.json").is_file():
                     con.execute("DELETE FROM runs WHERE id=?", (rid,))
         con.close()
         return n
@@ -229,6 +237,7 @@ class Registry:
 
     def delete(self, run_id: str) -> None:
         """Remove a run's folder and row (a user action; refuses an active run)."""
+        run_folder(self.runs_dir, run_id)   # a plain id inside this runs folder: never a path, '..' or symlink out
         paths = RunPaths(self.runs_dir / run_id)
         summary = read_json(paths.summary, {}) or {}
         if live_status(paths, summary) in ACTIVE:

@@ -94,6 +94,19 @@ def shots(tmp_path_factory) -> Path:
     print(f"\nbrowser screenshots: {folder}")
 
 
+def _stop_left_running(pg) -> None:
+    """After a failed test: cancel the run its page started, so it does not hold the queue for the next tests
+    (one failure used to cascade: the next tests' runs queued behind a 4000-step job)."""
+    try:
+        pg.locator("#tab-train-button").click(timeout=5_000)
+        stop = pg.locator("#train-stop")
+        if stop.is_enabled(timeout=5_000):
+            stop.click(timeout=5_000)
+            pg.locator("#train-status").get_by_text("cancelled").wait_for(timeout=60_000)
+    except Exception:   # best effort: the test has already failed with its own message
+        pass
+
+
 @pytest.fixture
 def page(browser, app_url, shots, request):
     """A fresh page (its own session) on the app, at 1400x900; fails the test if a request left loopback."""
@@ -114,6 +127,7 @@ def page(browser, app_url, shots, request):
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
         pg.screenshot(path=str(shots / f"FAILED-{request.node.name}.png"), full_page=True)
+        _stop_left_running(pg)
     context.close()
     outside = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
                and urlparse(u).hostname not in ("127.0.0.1", "localhost")]

@@ -35,6 +35,7 @@ from ..evaluate.compare import compare
 from .modelcard import model_card
 from ..model.adapters import peft_of
 from ..model.gguf import GGUF_FORMATS, gguf_writer
+from ..safety import disk_full
 
 FORMATS = {
     "merged": "Full-precision transformers folder (safetensors + tokenizer); adapters merged into the base. Loads "
@@ -223,8 +224,12 @@ def export(run_ref: str, fmt: str, runs_dir="runs", out_dir=None, data: str | No
             os.replace(out, old)
         os.replace(tmp, out)
         shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
+        full = disk_full(e, f"the {fmt} export", out.parent, "no half-written export was left; an earlier one is "
+                         "intact")
+        if full is not None:
+            raise full from None
         raise
     finally:
         cache.forget(str(tmp.resolve()))                          # the caller's cache keeps no moved folder

@@ -12,6 +12,7 @@ from pathlib import Path
 import transformers
 from transformers import AutoConfig, AutoTokenizer
 
+from .. import safety
 from .anatomy import clean_name, head_names
 from ..errors import ModelError
 from .tokenizer import train_tokenizer
@@ -232,10 +233,12 @@ def load(source: Source, task, model_cfg, max_length: int, tokenizer, load_kwarg
         if (Path(source.ref) / "adapter_config.json").is_file():
             raise ModelError(f"{source.label!r} holds a peft adapter (prefix/prompt/qlora run), not full weights; "
                              "train from its base model instead (see base_model in its workbench.json)")
+        safety.refuse_pickle(source.ref, model_cfg.allow_pickle, source.label)
         try:
             model, info = auto.from_pretrained(
                 source.ref, revision=model_cfg.revision, trust_remote_code=model_cfg.trust_remote_code,
-                output_loading_info=True, ignore_mismatched_sizes=True, **kwargs, **(load_kwargs or {}))
+                output_loading_info=True, ignore_mismatched_sizes=True, **kwargs, **(load_kwargs or {}),
+                **({} if model_cfg.allow_pickle else {"use_safetensors": True}))
         except OSError as e:
             if source.kind == "hub":
                 raise _hub_error(source.label, e) from None
@@ -248,6 +251,8 @@ def load(source: Source, task, model_cfg, max_length: int, tokenizer, load_kwarg
     if model.config.pad_token_id is None and tokenizer.pad_token_id is not None:
         model.config.pad_token_id = tokenizer.pad_token_id
     loaded.model = task.wrap_model(model)
+    if source.kind != "scratch":
+        safety.check_vocab(model, tokenizer, source.label)
     if loaded.model is not model:   # what a task wrapper adds (a CRF) is new too, not pre-trained
         inner = {id(p) for p in model.parameters()}
         loaded.new_names |= {clean_name(n) for n, p in loaded.model.named_parameters() if id(p) not in inner}

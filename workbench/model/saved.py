@@ -14,6 +14,8 @@ from pathlib import Path
 import transformers
 from transformers import AutoTokenizer
 
+from .. import safety
+from ..errors import ModelError
 from .adapters import load_adapter_folder, peft_of
 from .anatomy import unwrap
 
@@ -29,18 +31,19 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
     temporary folder renamed into place: an interrupted save never leaves a half model behind."""
     tmp = paths.root / f".model-{secrets.token_hex(4)}"
     adapter = peft_of(model)
-    if adapter is not None:
-        # An adapter that cannot be merged (prefix, prompt, qlora): the adapter + trained head, and the base's
-        # config with the task head's settings; load_folder rebuilds it from the base model the adapter names.
-        adapter.save_pretrained(str(tmp))
-        unwrap(model).config.save_pretrained(str(tmp))
-    else:
-        unwrap(model).save_pretrained(str(tmp))
-    tokenizer.save_pretrained(str(tmp))
-    task.save_extras(model, tmp)
-    info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,
-            "run_id": paths.run_id, "max_length": cfg.data.max_length, "strategy": cfg.strategy_names()}
-    (tmp / "workbench.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
+    with safety.writing("the final model", tmp, "the checkpoints are intact"):
+        if adapter is not None:
+            # An adapter that cannot be merged (prefix, prompt, qlora): the adapter + trained head, and the base's
+            # config with the task head's settings; load_folder rebuilds it from the base model the adapter names.
+            adapter.save_pretrained(str(tmp))
+            unwrap(model).config.save_pretrained(str(tmp))
+        else:
+            unwrap(model).save_pretrained(str(tmp))
+        tokenizer.save_pretrained(str(tmp))
+        task.save_extras(model, tmp)
+        info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,
+                "run_id": paths.run_id, "max_length": cfg.data.max_length, "strategy": cfg.strategy_names()}
+        (tmp / "workbench.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
     old = paths.root / f".model-old-{secrets.token_hex(4)}"
     if paths.model.exists():
         os.replace(paths.model, old)
@@ -66,7 +69,14 @@ def load_folder(model_dir: str | Path, task, info: dict, device: str | None = "c
         if (model_dir / "adapter_config.json").is_file():   # an unmerged adapter saved by save()
             model = load_adapter_folder(model_dir, auto, info)
         else:
-            model = auto.from_pretrained(str(model_dir))
+            safety.refuse_pickle(model_dir, False)
+            try:
+                model = auto.from_pretrained(str(model_dir), use_safetensors=True)
+            except Exception as e:   # a truncated or corrupt weights file (a half-written copy): say so
+                if not (isinstance(e, OSError) or "Safetensor" in type(e).__name__):
+                    raise
+                raise ModelError(f"{model_dir}: its weights cannot be read ({type(e).__name__}: {str(e)[:200]}); "
+                                 "the file is incomplete or corrupt. Export or save it again") from None
     model = task.load_extras(task.wrap_model(model), model_dir)
     if device:
         model.to(device)

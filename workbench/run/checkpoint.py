@@ -22,6 +22,8 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from .. import safety
+
 
 def _model_state(model) -> dict[str, torch.Tensor]:
     # Frozen weights are reloaded from the base model on resume; only what training changes is saved.
@@ -61,10 +63,13 @@ def save(root: Path, step: int, model, optimizer, scheduler, scaler, strategies,
     }
     final = root / f"step-{step:08d}"
     tmp = root / f".tmp-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    # safetensors wants contiguous, unshared tensors
-    save_file({k: v.detach().contiguous().clone() for k, v in tensors.items()}, tmp / "tensors.safetensors")
-    (tmp / "state.json").write_text(json.dumps(state))
+    before = latest(root)
+    with safety.writing(f"the checkpoint of step {step}", tmp,
+                        f"the previous checkpoint {before.name} is intact" if before else ""):
+        tmp.mkdir()
+        # safetensors wants contiguous, unshared tensors
+        save_file({k: v.detach().contiguous().clone() for k, v in tensors.items()}, tmp / "tensors.safetensors")
+        (tmp / "state.json").write_text(json.dumps(state))
     if final.exists():
         shutil.rmtree(final)
     os.replace(tmp, final)

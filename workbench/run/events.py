@@ -8,6 +8,7 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, ClassVar
+from ..safety import scrub
 
 
 @dataclass
@@ -95,4 +96,4 @@ class Recorder:
             self.listener(event)
 
     def log(self, message: str, level: str = "info") -> None:
-        self(Log(level=level, message=message))
+        self(Log(level=level, message=scrub(message)))

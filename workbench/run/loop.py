@@ -31,6 +31,7 @@ from .packing import packer_for
 from .speedups import LossMeter, prepare as prepare_speedups, to_device
 from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
                       seed_everything, weight_distance)
+from ..safety import OOM_ADVICE, nonfinite_message, release_memory, scrub
 from ..strategies import build as build_strategies
 from safetensors.torch import save_file
 from safetensors.torch import load_file
@@ -47,6 +48,9 @@ def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = Non
     try:
         status, metrics, extra = _train(cfg, paths, rec, stop, resume)
         error = None
+    except (torch.OutOfMemoryError, MemoryError) as e:   # the process lives on: free what the run held
+        status, metrics, extra, error = "failed", {}, {"error_kind": "resources"}, f"the run {OOM_ADVICE} ({e})"
+        rec.log(traceback.format_exc(), "debug")
     except WorkbenchError as e:   # bad input: the message says what to fix
         status, metrics, extra, error = "failed", {}, {"error_kind": "user"}, str(e)
         rec.log(traceback.format_exc(), "debug")
@@ -55,6 +59,9 @@ def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = Non
         rec.log(traceback.format_exc(), "debug")
     finally:
         paths.lock.unlink(missing_ok=True)
+    if extra.get("error_kind") == "resources":
+        release_memory()   # after the except block: its traceback no longer holds the run's tensors
+    error = scrub(error) if error else error
     old = store.read_json(paths.summary, {}) or {}
     summary = store.update_summary(paths, status=status, error=error, finished=time.time(),
                                    metrics={**(old.get("metrics") or {}), **metrics}, **extra)
@@ -148,7 +155,7 @@ def _train(cfg, paths, rec, stop, resume):
     # 7 loop ------------------------------------------------------------------------------------------------------
     metric = task.main_metric if tc.early_stopping_metric == "auto" else tc.early_stopping_metric
     eval_bs = tc.eval_batch_size or 2 * tc.batch_size
-    train_time, samples, done, status = 0.0, 0, start_step, "completed"
+    train_time, samples, done, status, nonfinite_run = 0.0, 0, start_step, "completed", 0
     model.train()
     meter = LossMeter()   # loss terms stay on the device until a line is logged
     for step in range(start_step, total_steps):
@@ -170,7 +177,15 @@ def _train(cfg, paths, rec, stop, resume):
             scaler.scale(loss / tc.grad_accum).backward()
             meter.add(terms, 1 / tc.grad_accum)
             samples += len(batch_rows)
-        meter.end_step()
+        step_loss = meter.end_step()   # one scalar read per step: the non-finite guard (train.on_nonfinite)
+        if not math.isfinite(step_loss):
+            if tc.on_nonfinite == "stop" or nonfinite_run >= 9:
+                raise WorkbenchError(nonfinite_message(step_loss, step + 1, "run stopped"))
+            nonfinite_run += 1
+            rec.log(nonfinite_message(step_loss, step + 1, "update skipped"), "warning")
+            optimizer.zero_grad(set_to_none=True)
+            continue
+        nonfinite_run = 0
         if tc.max_grad_norm > 0:
             scaler.unscale_(optimizer)
             params = [p for g in optimizer.param_groups for p in g["params"]]
@@ -187,9 +202,6 @@ def _train(cfg, paths, rec, stop, resume):
 
         if done % tc.log_every == 0 or done == total_steps:
             terms_sum = meter.read()   # means over the steps since the last line
-            if not math.isfinite(sum(terms_sum.values())):
-                raise WorkbenchError(f"the loss became {sum(terms_sum.values())} by step {done}; lower train.lr or "
-                                     "the strategy weights, or use precision fp32")
             rate = samples / max(train_time, 1e-9)
             rec(Step(step=done, total_steps=total_steps, epoch=round(epoch, 4), loss=sum(terms_sum.values()),
                      terms=terms_sum, lr=tc.lr * scheduler.lr_lambdas[0](scheduler.last_epoch - 1),

@@ -4,6 +4,8 @@ moved to the GPU through pinned memory, and loss terms summed on the device and 
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from ..model.anatomy import unwrap
@@ -34,20 +36,30 @@ def to_device(batch: dict, device) -> dict:
 
 
 class LossMeter:
-    """Per-term loss sums kept as device tensors; `read()` turns them into floats (the only host sync) and
-    starts a new window. The figures are means over the optimizer steps of the window."""
+    """Per-term loss sums kept as device tensors; `read()` turns them into floats (one transfer for every term)
+    and starts a new window. The figures are means over the optimizer steps of the window. `end_step()` reads the
+    step's total loss (one scalar per step, for the non-finite guard)."""
 
     def __init__(self):
         self.sums: dict[str, torch.Tensor] = {}
+        self.current: dict[str, torch.Tensor] = {}
         self.steps = 0
 
     def add(self, terms: dict, scale: float) -> None:
         for k, v in terms.items():
             v = v.detach().float() * scale
-            self.sums[k] = self.sums[k] + v if k in self.sums else v
+            self.current[k] = self.current[k] + v if k in self.current else v
 
-    def end_step(self) -> None:
-        self.steps += 1
+    def end_step(self) -> float:
+        """The step's total loss as a float. A finite step joins the window; a non-finite one is left out (the loop
+        stops or skips that update, see train.on_nonfinite)."""
+        total = float(sum(self.current.values())) if self.current else 0.0
+        if math.isfinite(total):
+            for k, v in self.current.items():
+                self.sums[k] = self.sums[k] + v if k in self.sums else v
+            self.steps += 1
+        self.current = {}
+        return total
 
     def read(self) -> dict[str, float]:
         n = max(self.steps, 1)

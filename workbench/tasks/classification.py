@@ -52,7 +52,12 @@ class Classification(Task):
 
     def _check_texts(self, part, split):
         col = self.data_cfg.text_column
-        empty = [i for i, t in enumerate(column(part, col)) if not isinstance(t, str) or not t.strip()]
+        values = column(part, col)
+        numbers = [i for i, t in enumerate(values) if isinstance(t, (int, float)) and not isinstance(t, bool)]
+        if len(numbers) > len(values) // 2:
+            raise DataError(f"column {col!r} of the {split} data holds numbers (e.g. {values[numbers[0]]!r} at row "
+                            f"{numbers[0] + 1}), not text; set data.text_column to the column with the texts")
+        empty = [i for i, t in enumerate(values) if not isinstance(t, str) or not t.strip()]
         if empty and not self.data_cfg.skip_empty:
             raise DataError(f"{len(empty)} row(s) of the {split} data have empty text in column {col!r} (first at "
                             f"row {empty[0] + 1}); remove them or set data.skip_empty: true to drop them")
@@ -60,6 +65,10 @@ class Classification(Task):
     def _check_labels(self, part, split):
         col = self.data_cfg.label_column
         bad = [(i, v) for i, v in enumerate(column(part, col)) if not _label_ok(v)]
+        missing = [i for i, v in bad if v is None or v == "" or (isinstance(v, float) and v != v)]
+        if missing:
+            raise DataError(f"column {col!r} of the {split} data has {len(missing)} row(s) with no label (empty, "
+                            f"null or NaN; first at row {missing[0] + 1}); fix those values or remove the rows")
         if bad:
             i, v = bad[0]
             raise DataError(f"labels must be integers or strings, but column {col!r} of the {split} data has "
@@ -72,6 +81,10 @@ class Classification(Task):
         if len(values) < 2:
             raise DataError(f"the training data has only one class ({values[0]!r} in column {col!r}); "
                             "classification needs at least two: add examples of another class")
+        if len(values) > 1000 and len(values) > len(train) // 2:
+            raise DataError(f"column {col!r} has {len(values)} different labels in {len(train)} training rows, so "
+                            "almost every example is its own class; check that data.label_column names the label "
+                            "column (not an id or a text)")
         names = getattr(feature, "names", None)   # hub datasets carry ClassLabel names
         self.value_to_id = {v: i for i, v in enumerate(values)}
         self.label_names = [names[v] if names and isinstance(v, int) and v < len(names) else str(v) for v in values]
@@ -91,7 +104,16 @@ class Classification(Task):
         keep = [i for i, t in enumerate(column(ds, d.text_column)) if isinstance(t, str) and t.strip()]
         part = ds.select(keep) if len(keep) < len(ds) else ds
         pairs = column(part, d.text_pair_column) if d.text_pair_column else None
-        enc = self.tokenizer(column(part, d.text_column), pairs, truncation=True, max_length=d.max_length)
+        texts = column(part, d.text_column)
+        enc = self.tokenizer(texts, pairs, truncation=True, max_length=d.max_length)
+        full = [i for i, ids in enumerate(enc["input_ids"]) if len(ids) >= d.max_length]   # only these may be cut
+        if full:
+            whole = self.tokenizer([texts[i] for i in full], [pairs[i] for i in full] if pairs else None)["input_ids"]
+            cut = sum(len(ids) > d.max_length for ids in whole)
+            if cut:
+                self.warnings.append(f"{cut} of {len(texts)} texts of the {split} data are longer than "
+                                     f"data.max_length={d.max_length} tokens and were truncated; raise "
+                                     "data.max_length to keep more of them")
         labels = [self.value_to_id[_norm(v)] for v in column(part, d.label_column)]
         keys = [k for k in enc.keys() if k in ("input_ids", "attention_mask", "token_type_ids")]
         return [{**{k: enc[k][i] for k in keys}, "labels": labels[i]} for i in range(len(labels))]

@@ -21,6 +21,7 @@ from ..evaluate.compare import ModelCache
 from . import evaluate_tab
 from . import export_tab
 from ..run import loop as trainer
+from .uploads import MAX_UPLOAD_MB
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -39,8 +40,9 @@ def theme() -> gr.themes.Base:
 
 def launch_options() -> dict:
     """Keyword arguments for Blocks.launch: theme, CSS, no footer links, no run history in the browser."""
+    # no allowed_paths: gradio serves only its own temporary files (uploads, export downloads), never the runs folder
     return {"theme": theme(), "css": CSS_FILE.read_text(encoding="utf-8"), "footer_links": [],
-            "run_history": False}
+            "run_history": False, "max_file_size": f"{MAX_UPLOAD_MB}mb"}
 
 
 def initial_config(runs_dir: str | Path) -> RunConfig:

@@ -9,7 +9,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from .. import store
+from .. import safety, store
 from ..errors import WorkbenchError
 from . import i18n, plots
 from .common import AppContext, error_text, fmt_count, fmt_value, message_html
@@ -131,6 +131,7 @@ def build(ctx: AppContext) -> dict:
         try:
             if not refs or len(refs) < 2:
                 raise WorkbenchError(i18n.t("eval.pick", lang, n=MAX_MODELS))
+            refs = safety.confine_refs(refs, ctx.runs_dir)
             result = compare(list(refs), split=split_name, runs_dir=ctx.runs_dir,
                              max_examples=int(n) if n else None, retention=bool(keep), memory=bool(mem),
                              cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
@@ -153,7 +154,7 @@ def build(ctx: AppContext) -> dict:
 
     chosen.change(on_models, chosen, [text, question, context], show_progress="hidden")
     chosen.focus(lambda s: gr.update(choices=model_choices(ctx.runs_dir, s["lang"])), session, chosen,
-                 show_progress="hidden")
+                 show_progress="hidden", api_name="eval_model_choices")   # named for API clients
 
     def on_ask(refs, t, q, c, session_state):
         lang = session_state["lang"]
@@ -161,6 +162,7 @@ def build(ctx: AppContext) -> dict:
         try:
             if not refs:
                 raise WorkbenchError(i18n.t("eval.pick_any", lang))
+            refs = safety.confine_refs(refs, ctx.runs_dir)
             if input_kind(refs, ctx.runs_dir) == "qa":
                 value = {"question": (q or "").strip(), "context": (c or "").strip()}
                 empty = not (value["question"] and value["context"])
@@ -186,5 +188,5 @@ def build(ctx: AppContext) -> dict:
     ask_io = ([chosen, text, question, context, session], [ask_msg, answers, probs, *spans])
     ask.click(on_ask, *ask_io, concurrency_limit=1)
     text.submit(on_ask, *ask_io, concurrency_limit=1)
-    ctx.parts.update(eval_models=chosen)
+    ctx.parts.update(eval_models=chosen, on_compare=on_compare, on_ask=on_ask)
     return {"chosen": chosen}

@@ -12,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from .. import store
+from .. import safety, store
 from ..errors import WorkbenchError
 from . import i18n
 from . import publish_section
@@ -77,13 +77,15 @@ def build(ctx: AppContext) -> dict:
             card = gr.Markdown(elem_id="export-card", max_height=520)
 
     fmt.change(lambda f: message_html(FORMATS.get(f, ""), "info"), fmt, about, show_progress="hidden")
-    run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden")
+    run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden",
+              api_name="export_run_choices")   # named for API clients
 
     def on_export(run_id, fmt_name, n, mem, session_state, progress=gr.Progress()):
         lang = session_state["lang"]
         try:
             if not run_id:
                 raise WorkbenchError(i18n.t("export.pick", lang))
+            safety.run_folder(ctx.runs_dir, run_id)
             folder = export(run_id, fmt_name, runs_dir=ctx.runs_dir, max_examples=int(n) if n else None,
                             memory=bool(mem), cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
         except Exception as e:   # engine messages (and anything unexpected) show in the page
@@ -98,4 +100,5 @@ def build(ctx: AppContext) -> dict:
                 readme.read_text(encoding="utf-8") if readme.is_file() else "")
 
     go.click(on_export, [run, fmt, limit, memory, session], [msg, where, table, files, card], concurrency_limit=1)
+    ctx.parts["on_export"] = on_export
     return {"run": run, "publish": publish_section.build(ctx, run)}   # the Publish section (Hugging Face Hub)

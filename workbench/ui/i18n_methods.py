@@ -244,4 +244,9 @@ METHOD_KNOBS: dict[str, tuple[str, str]] = {
                                    "classification/accuracy。"),
     "task.multitask.sampling": ("采样方式", "批次如何混合各任务：'proportional' 按训练行数成比例，或 'balanced'（重复较小"
                                 "任务的样本，直到与最大任务的数量相同）。"),
+    # two config knobs of the reliability work (issue 14); i18n.py is at its size limit
+    "model.allow_pickle": ("允许 pickle 权重", "模型文件夹没有 safetensors 时，从 pickle 文件（pytorch_model.bin）加载权重。"
+                           "反序列化 pickle 可能执行代码：只用于你信任的文件。"),
+    "train.on_nonfinite": ("损失非有限值时", "损失变成 NaN 或无穷大时：'stop' 在该步让运行失败（最后的检查点保持不变）；"
+                           "'skip' 丢弃这一批的更新并继续（连续 10 次则运行失败）。"),
 }

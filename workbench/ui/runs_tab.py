@@ -10,7 +10,7 @@ import gradio as gr
 import pandas as pd
 import yaml
 
-from .. import store
+from .. import safety, store
 from ..run import loop as trainer
 from ..errors import WorkbenchError
 from . import i18n, plots
@@ -155,7 +155,7 @@ def build(ctx: AppContext) -> dict:
 
     def on_selected(chosen, m, x, session_state):
         lang = session_state["lang"]
-        chosen = list(chosen or [])
+        chosen = [c for c in (chosen or []) if safety.is_run(ctx.runs_dir, c)]   # ids from the page: confined
         runs = [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in chosen]
         names = list(dict.fromkeys(n for _, ev in runs for n in plots.metric_names(ev))) or ["loss"]
         m = m if m in names else names[0]
@@ -176,7 +176,8 @@ def build(ctx: AppContext) -> dict:
     selected.change(on_selected, *sel_io, show_progress="hidden")
     for comp in (metric, x_axis):
         comp.change(lambda c, m, x, s: plots.overlay_figure(
-            [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in (c or [])], m, x, s["lang"]),
+            [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in (c or [])
+             if safety.is_run(ctx.runs_dir, rid)], m, x, s["lang"]),
             [selected, metric, x_axis, session], overlay, show_progress="hidden")
 
     # ---- actions ----------------------------------------------------------------------------------------------
@@ -185,6 +186,7 @@ def build(ctx: AppContext) -> dict:
     def one(chosen, lang) -> str:
         if not chosen or len(chosen) != 1:
             raise WorkbenchError(i18n.t("runs.pick_one", lang))
+        safety.run_folder(ctx.runs_dir, chosen[0])
         return chosen[0]
 
     def go_watch(run_id, session_state):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import store
+from .. import safety, store
 from ..run import loop as trainer
 from ..config import RunConfig
 from ..errors import WorkbenchError
@@ -208,8 +208,10 @@ def build(ctx: AppContext) -> dict:
             return message_html(error_text(e, lang)), gr.Timer(active=True)
         return "", gr.Timer(active=True)
 
-    stop.click(lambda s: on_stop(s, "cancel"), session, [msg, timer], show_progress="hidden")
-    save.click(lambda s: on_stop(s, "save"), session, [msg, timer], show_progress="hidden")
+    stop.click(lambda s: on_stop(s, "cancel"), session, [msg, timer], show_progress="hidden",
+               api_name="stop_run")   # named: API clients (tests/test_load.py) stop their run by this name
+    save.click(lambda s: on_stop(s, "save"), session, [msg, timer], show_progress="hidden",
+               api_name="stop_and_save")
 
     # ---- polling ----------------------------------------------------------------------------------------------
     def poll(session_state):
@@ -253,7 +255,7 @@ def build(ctx: AppContext) -> dict:
         return gr.update(choices=list(dict.fromkeys(trainer.manager.active() + recent)))
 
     def on_watch(run_id, session_state):
-        if not run_id or run_id == session_state.get("run_id"):
+        if not run_id or run_id == session_state.get("run_id") or not safety.is_run(ctx.runs_dir, run_id):
             return session_state, gr.update()
         return {**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True)
 
@@ -275,7 +277,7 @@ def build(ctx: AppContext) -> dict:
         ctx.parts["show_config"] = (show_config, *config_io)
 
     ctx.later.append(wire)
-    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_start=on_start, on_stop=on_stop,
+    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_watch=on_watch, on_start=on_start, on_stop=on_stop,
                      on_load_file=on_load_file)
     return {"start": start, "timer": timer}
 

@@ -12,9 +12,10 @@ from ..data import DATA, EXTENSIONS
 from ..errors import ConfigError, DataError
 
 ACCEPTED = sorted(set(EXTENSIONS) | {".json"})
+MAX_UPLOAD_MB = 512   # also given to gradio (launch max_file_size), which refuses bigger uploads before they land
 
 
-def store_upload(tmp_path: str, uploads_dir: Path) -> Path:
+def store_upload(tmp_path: str, uploads_dir: Path, max_mb: float = MAX_UPLOAD_MB) -> Path:
     """Copy a file gradio received into uploads_dir as '<name>-<8 hex of its content><ext>' and return the copy.
     The same content uploaded twice lands on the same file; the browser's file name is reduced to safe chars."""
     src = Path(tmp_path)
@@ -22,6 +23,9 @@ def store_upload(tmp_path: str, uploads_dir: Path) -> Path:
     if ext not in ACCEPTED:
         raise DataError(f"{src.name}: unsupported file type {ext or '(none)'}; upload one of "
                         f"{', '.join(ACCEPTED)}")
+    if src.stat().st_size > max_mb * 2**20:
+        raise DataError(f"{src.name} is {src.stat().st_size / 2**20:.0f} MB, over the upload limit of {max_mb:g} MB; "
+                        "use a smaller file, or start the app with --data-dir naming the folder that holds it")
     digest = hashlib.sha256()
     with open(src, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
