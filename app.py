@@ -22,10 +22,20 @@ def main(argv=None) -> None:
     p.add_argument("--runs-dir", default="runs", help="folder of run folders and the run registry")
     p.add_argument("--uploads-dir", default=None, help="where uploaded data files go (default <runs-dir>/.uploads)")
     p.add_argument("--data-dir", action="append", default=[], help="a server folder whose data files may be used")
+    p.add_argument("--demo-settings", default=None, help="YAML of the Demo stories' models and budgets "
+                   "(workbench/demo.py DemoSettings; default: the bundled model, a few minutes per story)")
     args = p.parse_args(argv)
 
     from workbench.ui import build_app, launch_options
-    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir)
+    settings = None
+    if args.demo_settings:
+        from workbench.demo import DemoSettings
+        from workbench.errors import WorkbenchError
+        try:
+            settings = DemoSettings.load(args.demo_settings)
+        except WorkbenchError as e:
+            p.exit(2, f"error: --demo-settings: {e}\n")
+    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir, settings)
     demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port,
                                                       **launch_options())
 

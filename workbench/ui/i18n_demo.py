@@ -1,0 +1,107 @@
+"""UI strings of the Demo tab (English and 简体中文), merged into i18n.STRINGS. Plain words: every term a visitor may
+not know is explained in the same sentence."""
+
+from __future__ import annotations
+
+
+def _s(en: str, zh: str) -> dict[str, str]:
+    return {"en": en, "zh": zh}
+
+
+DEMO_STRINGS: dict[str, dict[str, str]] = {
+    "tab.demo": _s("★ Demo", "★ 演示"),
+    "demo.intro": _s(
+        "Guided stories: one click trains real models on this computer and shows what happened, in plain words. "
+        "Every run also appears in Runs, where the other tabs can open it.",
+        "引导式演示：点一下，就在这台电脑上训练真实的模型，并用平实的语言说明发生了什么。每次运行也会出现在“运行记录”里，"
+        "其他标签页都可以打开它。"),
+    # the three stories
+    "demo.teacher.title": _s("Teacher and student", "老师与学生"),
+    "demo.teacher.what": _s(
+        "A large model learns to tell positive reviews from negative ones (the teacher). A model half its size "
+        "then learns from the teacher's answers (the student). Are they as good? How much smaller and faster?",
+        "一个较大的模型先学会区分好评和差评（老师）；然后一个只有它一半大小的模型向老师的回答学习（学生）。"
+        "学生学得一样好吗？小了多少、快了多少？"),
+    "demo.teacher.start": _s("Start: teacher and student", "开始：老师与学生"),
+    "demo.teacher.explain": _s(
+        "Accuracy: the share of test reviews each model labels correctly. Size and speed: the student keeps half "
+        "of the teacher's layers, so it is smaller and answers faster (milliseconds per example, lower is better).",
+        "准确率：测试评论中被正确判断的比例。大小与速度：学生只保留了老师一半的层，所以更小，回答也更快"
+        "（每个样本的毫秒数，越低越好）。"),
+    "demo.forget.title": _s("Forgetting", "遗忘"),
+    "demo.forget.what": _s(
+        "Teaching a model a new task can make it forget what it knew. The same model is trained twice on the same "
+        "data: once freely, once with a pull back toward what it knew (L2-SP).",
+        "教模型一个新任务，可能让它忘掉原来会的东西。同一个模型在同样的数据上训练两次：一次不加约束，"
+        "一次加一股把它拉回原状的力（L2-SP）。"),
+    "demo.forget.start": _s("Start: forgetting", "开始：遗忘"),
+    "demo.forget.explain": _s(
+        "Retention: how much of its general understanding of language the model kept, measured on everyday "
+        "sentences it never trained on (1 = nothing forgotten).",
+        "知识保留：模型在从未训练过的日常句子上，还保留了多少原有的语言理解（1 表示完全没有遗忘）。"),
+    "demo.scratch.title": _s("From scratch", "从零开始"),
+    "demo.scratch.what": _s(
+        "A tiny GPT starts knowing nothing, not even words, and learns to write by reading plain text. Its "
+        "writing is shown after each stage: from gibberish to words to sentences.",
+        "一个微型 GPT 从一无所知（连单词都不认识）开始，通过阅读纯文本学习写作。每个阶段结束后展示它写的内容："
+        "从乱码，到单词，再到句子。"),
+    "demo.scratch.start": _s("Start: from scratch", "开始：从零开始"),
+    "demo.scratch.explain": _s(
+        "The model continues the first words of a held-out line. Its loss (how surprised it is by the next word) "
+        "falls as it reads more, and its writing gets visibly better.",
+        "模型接着写一段留出文本的开头几个词。随着读得越多，它的损失（对下一个词有多意外）不断下降，写出的内容也明显变好。"),
+    # what is happening now
+    "demo.now.idle": _s("Pick a story above: one click starts it.", "在上方选择一个故事：点一下即可开始。"),
+    "demo.now.stage": _s("step {i} of {n}", "第 {i} 步，共 {n} 步"),
+    "demo.now.steps": _s("training: {step} of {total} steps done", "训练中：已完成 {step} / {total} 步"),
+    "demo.now.preparing": _s("preparing: loading the model and the data…", "准备中：正在加载模型与数据…"),
+    "demo.now.comparing": _s("putting the models side by side: testing each on the same examples…",
+                             "正在并排比较：用同样的样本测试每个模型…"),
+    "demo.now.done": _s("done. The results are side by side below; type a sentence to ask the models yourself.",
+                        "完成。结果并排显示在下方；输入一句话，亲自问问这些模型。"),
+    "demo.now.stopped": _s("stopped. The runs so far are in Runs.", "已停止。已完成的运行在“运行记录”中。"),
+    "demo.now.failed": _s("something went wrong:", "出错了："),
+    "demo.prep.model": _s("preparing: loading the model…", "准备中：正在加载模型…"),
+    "demo.prep.tokenize": _s("preparing: cutting {n} rows of text into tokens (word pieces)…",
+                             "准备中：正在把 {n} 行文本切分成词元（词的片段）…"),
+    "demo.stage.teacher": _s("the teacher (the bundled pre-trained model) learns the task",
+                             "老师（自带的预训练模型）学习这个任务"),
+    "demo.stage.student": _s("the student (half the teacher's layers) learns from the teacher's answers",
+                             "学生（保留老师一半的层）向老师的回答学习"),
+    "demo.stage.full": _s("training freely (full fine-tuning: every weight may change)",
+                          "不加约束地训练（全量微调：每个权重都可以改变）"),
+    "demo.stage.l2sp": _s("training with a pull back toward the original weights (L2-SP)",
+                          "训练时把权重往原始值拉回（L2-SP）"),
+    "demo.stage.scratch": _s("the tiny GPT reads its first pages", "微型 GPT 读它的头几页"),
+    "demo.stage.more": _s("the tiny GPT keeps reading", "微型 GPT 继续阅读"),
+    # the side-by-side view
+    "demo.side.waiting": _s("The side-by-side results appear here when the story ends.", "故事结束后，并排的结果显示在这里。"),
+    "demo.col.model": _s("model", "模型"),
+    "demo.col.retention": _s("retention", "知识保留"),
+    "demo.col.params": _s("parameters", "参数量"),
+    "demo.col.size": _s("size (MB)", "大小（MB）"),
+    "demo.col.speed": _s("ms per example", "每个样本毫秒数"),
+    "demo.col.input": _s("input", "输入"),
+    "demo.col.gold": _s("correct answer", "正确答案"),
+    "demo.col.after": _s("after", "训练进度"),
+    "demo.col.prompt": _s("beginning", "开头"),
+    "demo.col.wrote": _s("the model wrote", "模型写出"),
+    "demo.col.answer": _s("answer", "回答"),
+    "demo.role.teacher": _s("teacher", "老师"),
+    "demo.role.student": _s("student", "学生"),
+    "demo.role.full": _s("free (full)", "不加约束（full）"),
+    "demo.role.l2sp": _s("pulled back (L2-SP)", "拉回原状（L2-SP）"),
+    "demo.role.scratch": _s("tiny GPT", "微型 GPT"),
+    "demo.disagree": _s("Where they disagree ({n} examples):", "两者意见不同的样本（{n} 个）："),
+    "demo.agree": _s("They agree on every test example.", "它们在每个测试样本上的回答都一致。"),
+    "demo.after_steps": _s("{n} steps", "{n} 步"),
+    # controls
+    "demo.presenter": _s("Presenter view (large)", "演示模式（大字体）"),
+    "demo.stop": _s("Stop the story", "停止演示"),
+    "demo.stopping": _s("Stopping: the run training now is cancelled, no later one starts.",
+                        "正在停止：当前训练的运行会被取消，后续运行不再开始。"),
+    "demo.input": _s("Ask the models yourself", "亲自问问模型"),
+    "demo.input_hint": _s("type a review (or the start of a sentence) and press Enter",
+                          "输入一条评论（或一句话的开头），然后按回车"),
+    "demo.ask": _s("Answer", "作答"),
+}
