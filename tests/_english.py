@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/:@']*")
+TOKEN = re.compile(r"[^\W\d][\w.\-/:@']*")      # word-like runs; Chinese characters are blanked out first
+HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 # Names that are not code but are never translated: the language's own name, product and project names, units.
 PROPER = {"english", "workbench", "hugging", "face", "hub", "pytorch", "transformers", "safetensors", "peft",
@@ -20,14 +21,15 @@ PROPER = {"english", "workbench", "hugging", "face", "hub", "pytorch", "transfor
           "jsonl", "csv", "tsv", "yaml", "parquet", "txt", "conll", "squad", "auto", "token", "tokens", "lora",
           "qlora", "dora", "kl", "ce", "mse", "ema", "crf", "mlm", "sft", "cka", "bpc", "rouge", "f1", "em",
           "softmax", "viterbi", "int8", "llm", "bmes", "bio", "iob", "ms", "mb", "gb", "kb", "id", "ids", "url",
-          "eta", "logits", "all-minilm-l6-v2", "sentence-transformers"}
+          "eta", "logits", "all-minilm-l6-v2", "sentence-transformers",
+          "tuning"}   # "提示微调（Prompt Tuning）": a method's published name after its Chinese one
 
 
 def identifier_like(token: str) -> bool:
     t = token.strip("'.-:/")
     if len(t) <= 2:
         return True
-    if any(c.isdigit() or c in "_./:@" for c in t):
+    if any(c.isdigit() or c in "_./:@" or (c.isalpha() and not c.isascii()) for c in t):   # θ_pre, x.y, a/b
         return True
     return any(c.isupper() for c in t[1:])   # MiniLM, YAML, AdamW, QLoRA
 
@@ -35,7 +37,7 @@ def identifier_like(token: str) -> bool:
 def english_words(text: str, allowed: set[str] = frozenset()) -> list[str]:
     """The tokens of `text` that read as English words (not identifiers, not allowed names)."""
     out = []
-    for token in TOKEN.findall(text):
+    for token in TOKEN.findall(HAN.sub(" ", text)):
         t = token.strip("'.-:/")
         if not t or identifier_like(token):
             continue
@@ -65,6 +67,7 @@ def code_names() -> set[str]:
     from workbench.strategies import STRATEGIES
     from workbench.tasks import TASKS
     names = set(STRATEGIES.names()) | set(TASKS.names()) | {p.key for p in models.CATALOGUE}
+    names |= {getattr(cls, "group", None) or "" for _, cls in STRATEGIES.items()}   # "trainable-set"
     names |= set(data.BUILTIN) | set(export.FORMATS)
     option_classes = [config.ModelConfig, config.DataConfig, config.TrainConfig, config.OutputConfig]
     option_classes += [cls.Options for _, cls in STRATEGIES.items() if hasattr(cls, "Options")]

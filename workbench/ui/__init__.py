@@ -128,10 +128,13 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
         new = {**session_state, "lang": value, "drawn": -1}
         return [new, *tr.updates(value)]
 
-    lang.change(on_lang, [lang, session], [session, *tr.components], show_progress="hidden") \
+    switched = lang.change(on_lang, [lang, session], [session, *tr.components], show_progress="hidden") \
         .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
         .then(lambda s: gr.Timer(active=bool(s.get("run_id"))), session, timer, show_progress="hidden") \
-        .then(*ctx.parts["demo_poll"], show_progress="hidden")
+        .then(*ctx.parts["demo_poll"], show_progress="hidden") \
+        .then(check_fn, check_in, check_out, show_progress="hidden")   # the data check's message, translated
+    if "export_about" in ctx.parts:   # the chosen export format's description
+        switched.then(*ctx.parts["export_about"], show_progress="hidden")
 
     def on_load(session_state, request: gr.Request):
         """Attach to the job this process is running (a reloaded page or a second browser sees it)."""

@@ -94,8 +94,9 @@ def side_html(state: dict, lang: str) -> str:
 
 
 def _scratch_html(snaps: list[dict], lang: str) -> str:
+    head = _row([t("demo.col.after", lang), t("demo.col.prompt", lang), t("demo.col.wrote", lang)], "th")
     out = [f'<div class="wb-demo-side"><p class="wb-demo-explain">{html.escape(t("demo.scratch.explain", lang))}'
-           f'</p><table>{_row([t("demo.col.after", lang), t("demo.col.prompt", lang), t("demo.col.wrote", lang)], "th")}']
+           f'</p><table>{head}']
     for s in snaps:
         for i, sample in enumerate(s["samples"][:2]):
             after = t("demo.after_steps", lang, n=s["step"]) if i == 0 else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .i18n_demo import DEMO_STRINGS
+from .i18n_demo import DEMO_STRINGS, format_description, model_description  # noqa: F401  (used by the tabs)
 from .i18n_methods import METHOD_KNOBS, method_text  # noqa: F401  (method_text: strategy/task texts for the tabs)
 
 LANGS = (("English", "en"), ("简体中文", "zh"))

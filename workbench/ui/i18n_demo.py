@@ -1,5 +1,6 @@
-"""UI strings of the Demo tab (English and 简体中文), merged into i18n.STRINGS. Plain words: every term a visitor may
-not know is explained in the same sentence."""
+"""UI strings of the Demo tab (English and 简体中文), merged into i18n.STRINGS, and the Chinese of texts the engine
+writes in English: model descriptions (models.CATALOGUE) and export format descriptions (export.FORMATS). Plain
+words: every term a visitor may not know is explained in the same sentence."""
 
 from __future__ import annotations
 
@@ -104,4 +105,52 @@ DEMO_STRINGS: dict[str, dict[str, str]] = {
     "demo.input_hint": _s("type a review (or the start of a sentence) and press Enter",
                           "输入一条评论（或一句话的开头），然后按回车"),
     "demo.ask": _s("Answer", "作答"),
+    "model.family.encoder": _s("encoder", "编码器"),
+    "model.family.decoder": _s("decoder", "解码器"),
+    "model.family.seq2seq": _s("seq2seq", "编码器-解码器"),
 }
+
+
+# The Chinese of texts the engine writes in English (the English is the engine's own: models.CATALOGUE, export.FORMATS)
+ENGINE_ZH: dict[str, str] = {
+    "model.desc.minilm": "all-MiniLM-L6-v2：预训练的 6 层 BERT 句子编码器（2270 万参数，隐藏维度 384），随安装包自带，"
+        "无需联网即可使用。",
+    "model.desc.bert-tiny": "从零构建的 4 层 BERT（隐藏维度 256，约 320 万参数，另加每个词表条目 256 个），使用在你的文本上"
+        "训练的 WordPiece 或字符分词器。用于 MLM/对比学习预训练。",
+    "model.desc.gpt-tiny": "从零构建的 4 层 GPT-2（宽度 256，约 320 万参数，另加每个词表条目 256 个），使用在你的文本上"
+        "训练的字节级 BPE 或字符分词器。用于因果语言模型预训练。",
+    "model.desc.other": "{family}：{model_type} 模型，来自 {where}；会为所选任务添加任务头。",
+    "model.desc.hub": "Hugging Face Hub",
+    "model.family_long.encoder": "编码器（类似 BERT）",
+    "model.family_long.decoder": "解码器（类似 GPT）",
+    "model.family_long.seq2seq": "编码器-解码器",
+    "export.about.merged": "全精度的 transformers 文件夹（safetensors + 分词器）；适配器已合并进基础模型。可直接用普通的 "
+        "transformers pipeline 加载。",
+    "export.about.int8": "CPU int8：动态 int8 线性层与 int8 词嵌入行（约小 4 倍，在 CPU 上更快）；safetensors + "
+        "quantization.json，由 workbench 加载。",
+    "export.about.bnb8": "transformers 格式的 bitsandbytes LLM.int8 权重（任务头保持全精度）；加载时需要 bitsandbytes。",
+    "export.about.bnb4": "transformers 格式的 bitsandbytes NF4 4 比特权重（任务头保持全精度）；加载时需要 bitsandbytes。",
+    "export.about.onnx": "ONNX 计算图，批大小与序列长度为动态维度，供 onnxruntime 使用；已与 PyTorch 的输出核对。",
+    "export.about.pruned": "用 prune 策略训练的运行，以稀疏格式保存（位掩码 + 非零值），并注明稀疏度；无损。",
+}
+
+
+def model_description(info: dict, lang: str) -> str:
+    """models.describe()'s description in `lang` (the engine writes English)."""
+    if lang == "en":
+        return info["description"]
+    key = f"model.desc.{info['name']}"
+    if key in ENGINE_ZH and info.get("kind") in ("bundled", "scratch"):
+        return ENGINE_ZH[key]
+    where = ENGINE_ZH["model.desc.hub"] if info.get("kind") == "hub" else info["name"]
+    family = ENGINE_ZH.get(f"model.family_long.{info['family']}", info["family"])
+    return ENGINE_ZH["model.desc.other"].format(family=family, model_type=info["model_type"], where=where)
+
+
+def format_description(fmt: str, lang: str) -> str:
+    """An export format's description (export.FORMATS) in `lang`."""
+    from ..export import FORMATS
+    key = f"export.about.{fmt}"
+    if lang != "en" and key in ENGINE_ZH:
+        return ENGINE_ZH[key]
+    return FORMATS.get(fmt, "")

@@ -136,10 +136,13 @@ def build(ctx: AppContext) -> dict:
                 watch = tr.make(gr.Dropdown, label="train.watch", choices=[], value=None, allow_custom_value=True,
                                 scale=0, min_width=260, elem_id="train-watch")
             progress = gr.HTML(progress_html(None, None, "", tr.lang), elem_id="train-progress")
-            loss_plot = gr.Plot(plots.loss_figure([], tr.lang), show_label=False, elem_id="plot-loss")
+            loss_plot = tr.custom(gr.Plot(plots.loss_figure([], tr.lang), show_label=False, elem_id="plot-loss"),
+                                  lambda lang: {"value": plots.loss_figure([], lang)})   # redrawn by the poll
             with gr.Row():
-                lr_plot = gr.Plot(plots.lr_figure([], tr.lang), show_label=False, elem_id="plot-lr")
-                eval_plot = gr.Plot(plots.eval_figure([], tr.lang), show_label=False, elem_id="plot-eval")
+                lr_plot = tr.custom(gr.Plot(plots.lr_figure([], tr.lang), show_label=False, elem_id="plot-lr"),
+                                    lambda lang: {"value": plots.lr_figure([], lang)})
+                eval_plot = tr.custom(gr.Plot(plots.eval_figure([], tr.lang), show_label=False, elem_id="plot-eval"),
+                                      lambda lang: {"value": plots.eval_figure([], lang)})
             final = gr.HTML(elem_id="train-final")
             log = tr.make(gr.Textbox, label="train.log", lines=8, max_lines=8, interactive=False, autoscroll=True,
                           elem_id="train-log")
