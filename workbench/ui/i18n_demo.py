@@ -125,7 +125,7 @@ ENGINE_ZH: dict[str, str] = {
     "model.family_long.decoder": "解码器（类似 GPT）",
     "model.family_long.seq2seq": "编码器-解码器",
     "export.about.merged": "全精度的 transformers 文件夹（safetensors + 分词器）；适配器已合并进基础模型。可直接用普通的 "
-        "transformers pipeline 加载。",
+        "transformers.pipeline 加载。",
     "export.about.int8": "CPU int8：动态 int8 线性层与 int8 词嵌入行（约小 4 倍，在 CPU 上更快）；safetensors + "
         "quantization.json，由 workbench 加载。",
     "export.about.bnb8": "transformers 格式的 bitsandbytes LLM.int8 权重（任务头保持全精度）；加载时需要 bitsandbytes。",
