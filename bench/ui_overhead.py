@@ -112,11 +112,18 @@ class App:
         before = set(p.name for p in self.runs.glob("*")) if self.runs.is_dir() else set()
         t_click = time.time()
         page.locator("#train-start").click()
+        deadline = time.time() + 120
+        while not (new := [p for p in self.runs.glob("*") if p.is_dir() and p.name not in before]):
+            if time.time() > deadline:
+                raise SystemExit(f"no run started: {page.locator('#msg-train').inner_text()}")
+            time.sleep(0.02)
+        run_dir = new[0]
+        # the page shows the new run (status and plot are redrawn together), then its first loss point
+        page.locator("#train-status").get_by_text(run_dir.name).wait_for()
         page.wait_for_function("""() => { const d = document.querySelector('#plot-loss .js-plotly-plot');
             return d && d.data && d.data[0] && d.data[0].x && d.data[0].x.length > 0 }""", polling=20)
         t_point = time.time()
         page.locator("#train-status").get_by_text("completed").wait_for()
-        run_dir = next(p for p in self.runs.glob("*") if p.is_dir() and p.name not in before)
         events = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
         first = {}
         for e in events:
