@@ -11,8 +11,9 @@ so the ratio app / cli says what the app's threads, polling and page cost the lo
 
 Start -> first loss point is timed on the page (click to the first point drawn in the loss plot), for the
 default data and for a file uploaded through the Data tab, on a warm app (its first run already done); the
-run's events split it into: submit (form -> config -> run folder), model (loading the model), tokenize, setup
-(strategies, optimizer), first step, and draw (the page's poll and render after the step was written).
+run's events split it into: submit (form -> config -> run folder -> the run's thread), data (reading it), model
+(loading it), tokenize+setup (encoding the rows; strategies, optimizer), first step, and draw (the page's poll
+and render after the step was written).
 The last line is `ratio=<x>`.
 """
 
@@ -129,7 +130,7 @@ class App:
         for e in events:
             key = e["type"] if e["type"] != "prepare" else f"prepare-{e['what']}"
             first.setdefault(key, e["time"])
-        parts = {"submit": first["prepare-model"] - t_click,
+        parts = {"submit": first["prepare-data"] - t_click, "data": first["prepare-model"] - first["prepare-data"],
                  "model": first["prepare-tokenize"] - first["prepare-model"],
                  "tokenize+setup": first["start"] - first["prepare-tokenize"],
                  "first step": first["step"] - first["start"], "draw": t_point - first["step"]}

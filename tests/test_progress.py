@@ -19,6 +19,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def feed(progress, total=20):
+    progress(Preparing(what="data"))
     progress(Preparing(what="model"))
     progress(Preparing(what="tokenize", rows=1234))
     progress(Started(total_steps=total, start_step=0, steps_per_epoch=10, examples={"train": 96},
@@ -41,7 +42,8 @@ def test_to_a_file_plain_lines_every_n_steps():
     text = out.getvalue()
     assert "\r" not in text
     lines = text.splitlines()
-    assert lines[:2] == ["preparing: loading the model", "preparing: tokenizing 1,234 rows"]
+    assert lines[:3] == ["preparing: reading the data", "preparing: loading the model",
+                         "preparing: tokenizing 1,234 rows"]
     steps = [line.split()[1] for line in lines if re.match(r"step \d+/", line)]
     assert steps == ["5/20", "10/20", "15/20", "20/20"]
     assert "step 20 validation: accuracy=0.7500" in lines

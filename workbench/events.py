@@ -34,7 +34,8 @@ class Started(Event):
 
 @dataclass
 class Preparing(Event):
-    """Before the first step: what the run is busy with ('model': loading it; 'tokenize': encoding `rows` rows)."""
+    """Before the first step: what the run is busy with ('data': reading it; 'model': loading the model;
+    'tokenize': encoding `rows` rows)."""
     type: ClassVar[str] = "prepare"
     what: str
     rows: int | None = None

@@ -30,8 +30,8 @@ class Progress:
     def __call__(self, ev):
         from .events import Eval, Log, Preparing, Started, Step
         if isinstance(ev, Preparing) and not self.quiet:
-            self.write("preparing: loading the model" if ev.what == "model" else
-                       f"preparing: tokenizing {ev.rows or 0:,} rows")
+            self.write({"data": "preparing: reading the data", "model": "preparing: loading the model"}.get(
+                ev.what, f"preparing: tokenizing {ev.rows or 0:,} rows"))
         elif isinstance(ev, Started):
             self.write(f"{ev.examples}  trainable {ev.trainable_params:,} / {ev.total_params:,} parameters  "
                        f"device {ev.device}  precision {ev.precision}")

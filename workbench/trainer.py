@@ -73,6 +73,7 @@ def _train(cfg, paths, rec, stop, resume):
     precision = pick_precision(tc.precision, device)
 
     # 1 data and task -------------------------------------------------------------------------------------------
+    rec(Preparing(what="data"))
     task = tasks.build(cfg)
     raw = data.load(cfg.data, task, tc.seed)
 

@@ -62,6 +62,7 @@ DEMO_STRINGS: dict[str, dict[str, str]] = {
                         "完成。结果并排显示在下方；输入一句话，亲自问问这些模型。"),
     "demo.now.stopped": _s("stopped. The runs so far are in Runs.", "已停止。已完成的运行在“运行记录”中。"),
     "demo.now.failed": _s("something went wrong:", "出错了："),
+    "demo.prep.data": _s("preparing: reading the data…", "准备中：正在读取数据…"),
     "demo.prep.model": _s("preparing: loading the model…", "准备中：正在加载模型…"),
     "demo.prep.tokenize": _s("preparing: cutting {n} rows of text into tokens (word pieces)…",
                              "准备中：正在把 {n} 行文本切分成词元（词的片段）…"),
