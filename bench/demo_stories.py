@@ -35,7 +35,7 @@ def start_app(root: Path, settings: str | None):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = open(root / "app.log", "w")
-    extra = ["--demo-settings", settings] if settings else []
+    extra = ["--demo-settings", str(Path(settings).resolve())] if settings else []
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--runs-dir",
                              str(root / "runs"), *extra], cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -42,3 +42,10 @@ def test_no_stale_engine_translations():
     stale = [k for k in ENGINE_ZH if k.startswith(("model.desc.", "export.about.")) and k not in keys
              and k not in ("model.desc.other", "model.desc.hub")]
     assert not stale, f"ENGINE_ZH entries for models or formats that do not exist: {stale}"
+
+
+def test_every_demo_string_has_chinese():
+    from workbench.ui.i18n_demo import DEMO_STRINGS
+    for key, entry in DEMO_STRINGS.items():
+        assert entry["en"] and HAN.search(entry["zh"]), f"{key}: needs English and Chinese in i18n_demo.py"
+        assert set(re.findall(r"\{(\w+)\}", entry["en"])) == set(re.findall(r"\{(\w+)\}", entry["zh"])), key
