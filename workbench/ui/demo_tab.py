@@ -42,7 +42,8 @@ def now_html(state: dict, snap: dict | None, lang: str) -> str:
                                                                      n=f"{prep.get('rows') or 0:,}")
         head = t("demo.now.stage", lang, i=state["stage"] + 1, n=state["stages"])
         bar = (f'<div class="wb-bar"><div class="wb-fill" style="width:{100 * frac:.1f}%"></div></div>')
-        return (f'<div class="wb-demo-now"><b>{html.escape(title)}</b> · {html.escape(head)}: {html.escape(what)}'
+        line = t("demo.now.line", lang, head=head, what=what)
+        return (f'<div class="wb-demo-now"><b>{html.escape(title)}</b> · {html.escape(line)}'
                 f'<div class="wb-demo-detail">{html.escape(detail)}</div>{bar}</div>')
     text = t(f"demo.now.{phase}", lang)
     if phase == "failed":

@@ -54,6 +54,7 @@ DEMO_STRINGS: dict[str, dict[str, str]] = {
     # what is happening now
     "demo.now.idle": _s("Pick a story above: one click starts it.", "在上方选择一个故事：点一下即可开始。"),
     "demo.now.stage": _s("step {i} of {n}", "第 {i} 步，共 {n} 步"),
+    "demo.now.line": _s("{head}: {what}", "{head}：{what}"),
     "demo.now.steps": _s("training: {step} of {total} steps done", "训练中：已完成 {step} / {total} 步"),
     "demo.now.preparing": _s("preparing: loading the model and the data…", "准备中：正在加载模型与数据…"),
     "demo.now.comparing": _s("putting the models side by side: testing each on the same examples…",
