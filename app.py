@@ -24,18 +24,26 @@ def main(argv=None) -> None:
     p.add_argument("--uploads-dir", default=None, help="where uploaded data files go (default <runs-dir>/.uploads)")
     p.add_argument("--data-dir", action="append", default=[], help="a server folder whose data files may be used")
     p.add_argument("--auth-file", help="optional login: a file of user:password lines (keep it out of the repo)")
+    p.add_argument("--demo-settings", default=None, help="YAML of the Demo stories' models and budgets "
+                   "(workbench/demo.py DemoSettings; default: the bundled model, a few minutes per story)")
     args = p.parse_args(argv)
 
     from workbench.ui import build_app, launch_options
-    auth = None
+    from workbench.errors import WorkbenchError
+    auth = settings = None
     if args.auth_file:
-        from workbench.errors import WorkbenchError
         from workbench.safety import read_auth_file
         try:
             auth = read_auth_file(args.auth_file)
         except WorkbenchError as e:
             p.exit(2, f"error: {e}\n")
-    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir)
+    if args.demo_settings:
+        from workbench.demo import DemoSettings
+        try:
+            settings = DemoSettings.load(args.demo_settings)
+        except WorkbenchError as e:
+            p.exit(2, f"error: --demo-settings: {e}\n")
+    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir, settings)
     demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port, auth=auth,
                                                       **launch_options())
 

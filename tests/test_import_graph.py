@@ -24,6 +24,7 @@ LAYERS = (
     ("run", ("workbench.run",)),
     ("evaluate", ("workbench.evaluate",)),
     ("export", ("workbench.export",)),
+    ("stories", ("workbench.demo", "workbench.study")),   # guided demos and studies: many runs, compared
     ("surfaces", ("workbench.cli", "workbench.ui")),
     ("entry", ("workbench.__main__", "workbench")),
 )

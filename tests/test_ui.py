@@ -39,8 +39,8 @@ def test_app_builds_without_launching(app):
     ctx = app.workbench
     assert isinstance(app, gr.Blocks) and not getattr(app, "is_running", False)
     tab_labels = [c.label for c in app.blocks.values() if isinstance(c, gr.Tab)]
-    expected = ["1 · Model", "2 · Data", "3 · Strategy", "4 · Train", "5 · Runs"]
-    assert tab_labels[:5] == expected
+    expected = ["★ Demo", "1 · Model", "2 · Data", "3 · Strategy", "4 · Train", "5 · Runs"]
+    assert tab_labels[:6] == expected
     if (UI.parent / "evaluate").is_dir():
         assert "6 · Evaluate" in tab_labels
     assert ("7 · Export" in tab_labels) == (UI.parent / "export").is_dir()

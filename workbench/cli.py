@@ -16,6 +16,13 @@ import traceback
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def _steps(text: str) -> int:
+    """--progress-every: a whole number of steps, at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of steps, 1 or more")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m workbench", description="Fine-tuning workbench for language models.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -26,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a field, e.g. --set train.lr=3e-5 --set data.max_length=64")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--progress-every", type=_steps, default=None, metavar="N",
+                   help="not on a terminal: a plain progress line every N steps (default: about 20 per run)")
 
     r = sub.add_parser("resume", help="continue a run from its last checkpoint (or for more epochs)")
     r.add_argument("run", help="run id or run folder")
@@ -33,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="e.g. --set train.epochs=6 to continue a finished run for more epochs")
     r.add_argument("--quiet", action="store_true")
+    r.add_argument("--progress-every", type=_steps, default=None, metavar="N")
 
     ls = sub.add_parser("runs", help="list runs from the registry")
     ls.add_argument("--runs-dir", default="runs")
@@ -129,7 +139,8 @@ def cmd_train(args):
     trainer.preflight(cfg)
     paths = store.create_run(cfg)
     print(f"run {paths.run_id}  ({paths.root})", file=sys.stderr)
-    return _run_in_foreground(cfg, paths, resume=False, quiet=args.quiet, debug=args.debug)
+    return _run_in_foreground(cfg, paths, resume=False, quiet=args.quiet, debug=args.debug,
+                              every=args.progress_every)
 
 
 def cmd_resume(args):
@@ -143,14 +154,16 @@ def cmd_resume(args):
     cfg = RunConfig.load(paths.config, args.overrides)
     if args.overrides:
         paths.config.write_text(cfg.to_yaml())
-    return _run_in_foreground(cfg, paths, resume=True, quiet=args.quiet, debug=args.debug)
+    return _run_in_foreground(cfg, paths, resume=True, quiet=args.quiet, debug=args.debug,
+                              every=args.progress_every)
 
 
-def _run_in_foreground(cfg, paths, resume, quiet, debug) -> int:
+def _run_in_foreground(cfg, paths, resume, quiet, debug, every=None) -> int:
     from .run import loop as trainer   # lazy: --help stays instant
     from .run.jobs import StopSignal   # lazy: --help stays instant
+    from .run.progress import Progress   # lazy: --help stays instant
     stop = StopSignal()
-    progress = _Progress(quiet, debug)
+    progress = Progress(quiet, debug, every=every)
 
     def on_sigint(signum, frame):
         if stop.requested:
@@ -174,41 +187,6 @@ def _run_in_foreground(cfg, paths, resume, quiet, debug) -> int:
     print("  ".join(f"{k}={v:.4f}" for k, v in shown.items()), file=sys.stderr)
     print(f"{status}: {paths.root}")
     return 0 if status in ("completed", "stopped") else 130
-
-
-class _Progress:
-    """Progress bar (tqdm): step/total, loss, samples/s and ETA; evaluations and logs printed above it."""
-
-    def __init__(self, quiet: bool, debug: bool = False):
-        self.quiet, self.debug, self.bar = quiet, debug, None
-
-    def __call__(self, ev):
-        from .run.events import Eval, Log, Started, Step   # lazy: --help stays instant
-        if isinstance(ev, Started) and not self.quiet:
-            from tqdm import tqdm   # lazy: --help stays instant
-            self.bar = tqdm(total=ev.total_steps, initial=ev.start_step, unit="step", dynamic_ncols=True)
-            self.write(f"{ev.examples}  trainable {ev.trainable_params:,} / {ev.total_params:,} parameters  "
-                       f"device {ev.device}  precision {ev.precision}")
-        elif isinstance(ev, Step) and self.bar is not None:
-            self.bar.update(ev.step - self.bar.n)
-            terms = " ".join(f"{k}={v:.3f}" for k, v in ev.terms.items()) if len(ev.terms) > 1 else ""
-            self.bar.set_postfix_str(f"loss={ev.loss:.4f} {terms} {ev.samples_per_s:.0f} samples/s")
-        elif isinstance(ev, Eval):
-            self.write(f"step {ev.step} {ev.split}: " + "  ".join(
-                f"{k}={v:.4f}" for k, v in ev.metrics.items() if isinstance(v, (int, float))))
-        elif isinstance(ev, Log):
-            if ev.level != "debug" or self.debug:
-                self.write(f"{ev.level}: {ev.message}")
-
-    def write(self, text: str):
-        if self.bar is not None:
-            self.bar.write(text, file=sys.stderr)
-        elif not self.quiet:
-            print(text, file=sys.stderr)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
 
 
 def cmd_runs(args):

@@ -34,6 +34,15 @@ class Started(Event):
 
 
 @dataclass
+class Preparing(Event):
+    """Before the first step: what the run is busy with ('data': reading it; 'model': loading the model;
+    'tokenize': encoding `rows` rows)."""
+    type: ClassVar[str] = "prepare"
+    what: str
+    rows: int | None = None
+
+
+@dataclass
 class Step(Event):
     type: ClassVar[str] = "step"
     step: int

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import store
 from ..errors import WorkbenchError
-from .events import Eval, Finished, Log, Started, Step
+from .events import Eval, Finished, Log, Preparing, Started, Step
 from ..config import RunConfig
 
 
@@ -46,6 +46,7 @@ class Job:
     state: str = "queued"
     submitted: float = field(default_factory=time.time)
     started: dict | None = None          # the Started event
+    preparing: dict | None = None        # the latest Preparing event (loading the model, tokenizing n rows)
     progress: dict | None = None         # the latest Step event
     last_eval: dict | None = None        # the latest Eval event
     logs: collections.deque = field(default_factory=lambda: collections.deque(maxlen=200))
@@ -53,7 +54,9 @@ class Job:
     done: threading.Event = field(default_factory=threading.Event)
 
     def on_event(self, ev) -> None:
-        if isinstance(ev, Started):
+        if isinstance(ev, Preparing):
+            self.preparing = ev.to_json()
+        elif isinstance(ev, Started):
             self.started = ev.to_json()
         elif isinstance(ev, Step):
             self.progress = ev.to_json()
@@ -174,7 +177,8 @@ class JobManager:
             position = self._queue.index(job) + 1 if job in self._queue else 0
             return {"run_id": job.run_id, "state": job.state, "queue_position": position,
                     "stopping": job.stop.mode if job.stop.requested and job.state == "running" else None,
-                    "started": job.started, "progress": job.progress, "last_eval": job.last_eval,
+                    "started": job.started, "preparing": job.preparing, "progress": job.progress,
+                    "last_eval": job.last_eval,
                     "logs": list(job.logs), "error": job.error, "runs_dir": str(job.paths.root.parent)}
 
     def active(self) -> list[str]:

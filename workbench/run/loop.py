@@ -24,7 +24,7 @@ from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
 from ..errors import WorkbenchError
-from .events import Eval, Finished, Recorder, Started, Step
+from .events import Eval, Finished, Preparing, Recorder, Started, Step
 from .jobs import JobManager, StopSignal
 from .optim import make_optimizer, make_scheduler
 from .packing import packer_for
@@ -88,10 +88,12 @@ def _train(cfg, paths, rec, stop, resume):
     precision = pick_precision(tc.precision, device)
 
     # 1 data and task -------------------------------------------------------------------------------------------
+    rec(Preparing(what="data"))
     task = tasks.build(cfg)
     raw = data.load(cfg.data, task, tc.seed)
 
     # 2 tokenizer and model (the head's size comes from the data's labels) --------------------------------------
+    rec(Preparing(what="model"))
     source = models.resolve(cfg.model.name, cfg.output.runs_dir)
     tokenizer = models.load_tokenizer(source, cfg.model, texts=task.tokenizer_texts(raw),
                                       cache_dir=paths.tokenizer if source.kind == "scratch" else None)
@@ -103,6 +105,7 @@ def _train(cfg, paths, rec, stop, resume):
     model = loaded.model.to(device)
 
     # 3 encode ----------------------------------------------------------------------------------------------------
+    rec(Preparing(what="tokenize", rows=sum(len(raw[split]) for split in raw)))
     rows = {split: task.encode(raw[split], split) for split in raw}
     for message in getattr(task, "warnings", ()):
         rec.log(message, "warning")

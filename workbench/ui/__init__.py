@@ -13,7 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..config import RunConfig
-from . import data_tab, i18n, model_tab, runs_tab, strategy_tab, train_tab
+from . import data_tab, demo_tab, i18n, model_tab, runs_tab, strategy_tab, train_tab
 from .common import AppContext, new_session
 from .form import Form
 from .uploads import allowed_roots, check_source
@@ -22,6 +22,7 @@ from . import evaluate_tab
 from . import export_tab
 from ..run import loop as trainer
 from .uploads import MAX_UPLOAD_MB
+from ..demo import DemoRunner
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -59,9 +60,10 @@ def has_module(name: str) -> bool:
 
 
 def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
-              data_dirs: list[str | Path] = ()) -> gr.Blocks:
+              data_dirs: list[str | Path] = (), demo_settings=None) -> gr.Blocks:
     """Build the whole app. `uploads_dir` (default <runs_dir>/.uploads) receives uploaded files; `data_dirs` are
-    extra server folders whose files may be used as data (besides uploads and the built-in sets)."""
+    extra server folders whose files may be used as data (besides uploads and the built-in sets);
+    `demo_settings` (a workbench.demo.DemoSettings) sets the Demo stories' models and budgets."""
     runs_dir = Path(runs_dir).resolve()
     uploads = Path(uploads_dir).resolve() if uploads_dir else runs_dir / ".uploads"
     roots = allowed_roots(uploads, list(data_dirs))
@@ -82,8 +84,10 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
             lang = gr.Radio([label for label in i18n.LANGS], value="en", show_label=False, container=False,
                             scale=0, min_width=220, elem_id="lang")
         ctx.parts["ready"] = gr.HTML("", elem_id="wb-ready", elem_classes="wb-slot")   # set when the page loaded
-        with gr.Tabs(selected="model", elem_id="tabs") as tabs:
+        with gr.Tabs(selected="demo", elem_id="tabs") as tabs:
             ctx.parts["tabs"] = tabs
+            with tr.make(gr.Tab, label="tab.demo", id="demo", elem_id="tab-demo"):   # the first thing a visitor sees
+                demo_tab.build(ctx, _demo_runner(runs_dir, demo_settings, cache))
             with tr.make(gr.Tab, label="tab.model", id="model", elem_id="tab-model"):
                 model_tab.build(ctx)
             with tr.make(gr.Tab, label="tab.data", id="data", elem_id="tab-data") as data_page:
@@ -110,6 +114,10 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
     return demo
 
 
+def _demo_runner(runs_dir: Path, settings, cache):
+    return DemoRunner(trainer.manager, runs_dir, settings, cache)
+
+
 def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) -> None:
     """Page-level events: language switch, re-attaching on load, refreshing tabs when they are opened."""
     session, tr, timer = ctx.parts["session"], ctx.tr, ctx.parts["timer"]
@@ -122,9 +130,13 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
         new = {**session_state, "lang": value, "drawn": -1}
         return [new, *tr.updates(value)]
 
-    lang.change(on_lang, [lang, session], [session, *tr.components], show_progress="hidden") \
+    switched = lang.change(on_lang, [lang, session], [session, *tr.components], show_progress="hidden") \
         .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
-        .then(lambda s: gr.Timer(active=bool(s.get("run_id"))), session, timer, show_progress="hidden")
+        .then(lambda s: gr.Timer(active=bool(s.get("run_id"))), session, timer, show_progress="hidden") \
+        .then(*ctx.parts["demo_poll"], show_progress="hidden") \
+        .then(check_fn, check_in, check_out, show_progress="hidden")   # the data check's message, translated
+    if "export_about" in ctx.parts:   # the chosen export format's description
+        switched.then(*ctx.parts["export_about"], show_progress="hidden")
 
     def on_load(session_state, request: gr.Request):
         """Attach to the job this process is running (a reloaded page or a second browser sees it)."""
@@ -137,6 +149,7 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
         return new, gr.Timer(active=bool(active)), lang_value
 
     demo.load(on_load, session, [session, timer, lang], show_progress="hidden") \
+        .then(*ctx.parts["demo_poll"], show_progress="hidden") \
         .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
         .then(check_fn, check_in, check_out, show_progress="hidden") \
         .then(lambda: '<span class="wb-ready" data-ready="1"></span>', None, ctx.parts["ready"],

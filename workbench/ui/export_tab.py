@@ -63,7 +63,7 @@ def build(ctx: AppContext) -> dict:
                           elem_id="export-run")
             fmt = tr.make(gr.Radio, label="export.format", choices=list(FORMATS), value="merged",
                           elem_id="export-format")
-            about = gr.HTML(message_html(FORMATS["merged"], "info"), elem_id="export-about")
+            about = gr.HTML(message_html(i18n.format_description("merged", tr.lang), "info"), elem_id="export-about")
             with gr.Row():
                 limit = tr.make(gr.Number, label="eval.limit", value=200, precision=0, minimum=1)
                 memory = tr.make(gr.Checkbox, label="eval.memory", value=False)
@@ -76,7 +76,11 @@ def build(ctx: AppContext) -> dict:
                             elem_id="export-files")
             card = gr.Markdown(elem_id="export-card", max_height=520)
 
-    fmt.change(lambda f: message_html(FORMATS.get(f, ""), "info"), fmt, about, show_progress="hidden")
+    def show_about(f, session_state):   # the chosen format's description, in the page's language
+        return message_html(i18n.format_description(f, session_state["lang"]), "info")
+
+    fmt.change(show_about, [fmt, session], about, show_progress="hidden")
+    ctx.parts["export_about"] = (show_about, [fmt, session], about)
     run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden",
               api_name="export_run_choices")   # named for API clients
 

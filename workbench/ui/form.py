@@ -143,7 +143,9 @@ class Form:
         """Make the widget for one knob and register it (with its label and help in every language)."""
         self._infos[path] = info
         comp = widget(info, path, self.tr.lang, choices, self.value_of(self.initial, path), **kw)
-        self.tr.custom(comp, lambda lang: dict(zip(("label", "info"), i18n.knob_text(path, info, lang))))
+        unset = info.kind in ("int", "float") and info.optional and isinstance(comp, gr.Textbox)  # "not set" hint
+        self.tr.custom(comp, lambda lang: {**dict(zip(("label", "info"), i18n.knob_text(path, info, lang))),
+                                           **({"placeholder": i18n.t("common.unset", lang)} if unset else {})})
         self._infos[path] = info
         self.add(path, [comp], lambda v, i=info, p=path: from_widget(i, v, self._config_path(p)),
                  lambda v, i=info: [to_widget(i, v)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .i18n_demo import DEMO_STRINGS, format_description, model_description  # noqa: F401  (used by the tabs)
 from .i18n_methods import METHOD_KNOBS, PUBLISH_KNOBS, PUBLISH_STRINGS, method_text  # noqa: F401  (texts for tabs)
 
 LANGS = (("English", "en"), ("简体中文", "zh"))
@@ -354,6 +355,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.size_ratio": _s("size ratio", "大小比例"),
     "export.speedup": _s("speed-up", "加速比"),
     "export.diff": _s("max |output difference|", "最大输出差异"),
+    **DEMO_STRINGS,   # the Demo tab's and the translations added with it (i18n_demo.py)
 } | PUBLISH_STRINGS     # the Export tab's Publish section (i18n_publish.py)
 
 

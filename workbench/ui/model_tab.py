@@ -45,12 +45,15 @@ def fields_of(name: str, runs_dir: Path) -> list:
 def facts_html(info: dict, lang: str) -> str:
     """The describe() facts as a compact two-column table."""
     kind = f"model.kind.{info['kind']}"
-    rows = [("model.kind", i18n.t(kind, lang) if kind in i18n.STRINGS else info["kind"]), ("model.family", info["family"]), ("model.type", info["model_type"]),
+    family = f"model.family.{info['family']}"
+    rows = [("model.kind", i18n.t(kind, lang) if kind in i18n.STRINGS else info["kind"]),
+            ("model.family", i18n.t(family, lang) if family in i18n.STRINGS else info["family"]),
+            ("model.type", info["model_type"]),
             ("model.params", fmt_count(info["parameters"])), ("model.layers", info["layers"]),
             ("model.hidden", info["hidden_size"]), ("model.vocab", f"{info['vocab_size']:,}")]
     body = "".join(f"<tr><th>{html.escape(i18n.t(k, lang))}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in rows)
-    return (f'<div class="wb-card"><p class="wb-lead">{html.escape(info["description"])}</p>'
+    return (f'<div class="wb-card"><p class="wb-lead">{html.escape(i18n.model_description(info, lang))}</p>'
             f'<table class="wb-facts">{body}</table></div>')
 
 

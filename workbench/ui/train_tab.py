@@ -42,11 +42,14 @@ def log_lines(text: str, limit: int = 200) -> str:
     return "\n".join(shown[-limit:])
 
 
-def progress_html(start: dict | None, step: dict | None, status: str, lang: str) -> str:
-    """Bar + 'step 12 / 100 · 12% · elapsed 0:05 · ETA 0:36 · 123 samples/s · epoch 0.4'."""
+def progress_html(start: dict | None, step: dict | None, status: str, lang: str, prep: dict | None = None) -> str:
+    """Bar + 'step 12 / 100 · 12% · elapsed 0:05 · ETA 0:36 · 123 samples/s · epoch 0.4'; before the first step,
+    what the run is preparing (the latest Preparing event: loading the model, tokenizing n rows)."""
     if step is None:
         total = (start or {}).get("total_steps")
         text = {"running": i18n.t("train.preparing", lang), "queued": i18n.t("train.waiting", lang)}.get(status, "")
+        if status == "running" and prep and not start:
+            text = i18n.t(f"demo.prep.{prep['what']}", lang, n=f"{prep.get('rows') or 0:,}")
         pct, parts = 0.0, [text] + ([i18n.t("train.steps_total", lang, total=total)] if total else [])
     else:
         pct = 100.0 * step["step"] / max(1, step["total_steps"])
@@ -134,10 +137,13 @@ def build(ctx: AppContext) -> dict:
                 watch = tr.make(gr.Dropdown, label="train.watch", choices=[], value=None, allow_custom_value=True,
                                 scale=0, min_width=260, elem_id="train-watch")
             progress = gr.HTML(progress_html(None, None, "", tr.lang), elem_id="train-progress")
-            loss_plot = gr.Plot(plots.loss_figure([], tr.lang), show_label=False, elem_id="plot-loss")
+            loss_plot = tr.custom(gr.Plot(plots.loss_figure([], tr.lang), show_label=False, elem_id="plot-loss"),
+                                  lambda lang: {"value": plots.loss_figure([], lang)})   # redrawn by the poll
             with gr.Row():
-                lr_plot = gr.Plot(plots.lr_figure([], tr.lang), show_label=False, elem_id="plot-lr")
-                eval_plot = gr.Plot(plots.eval_figure([], tr.lang), show_label=False, elem_id="plot-eval")
+                lr_plot = tr.custom(gr.Plot(plots.lr_figure([], tr.lang), show_label=False, elem_id="plot-lr"),
+                                    lambda lang: {"value": plots.lr_figure([], lang)})
+                eval_plot = tr.custom(gr.Plot(plots.eval_figure([], tr.lang), show_label=False, elem_id="plot-eval"),
+                                      lambda lang: {"value": plots.eval_figure([], lang)})
             final = gr.HTML(elem_id="train-final")
             log = tr.make(gr.Textbox, label="train.log", lines=8, max_lines=8, interactive=False, autoscroll=True,
                           elem_id="train-log")
@@ -235,7 +241,8 @@ def build(ctx: AppContext) -> dict:
         # poll twice as often until the first loss point is drawn (the wait a user notices most)
         return [new, gr.Timer(value=POLL_S / 2 if step_ev is None else POLL_S, active=active),
                 status_html(run_id, state, snap, start_ev, lang),
-                progress_html(start_ev, step_ev, state, lang),
+                progress_html(start_ev, step_ev, state, lang,
+                              next((e for e in reversed(events) if e.get("type") == "prepare"), None)),
                 plots.loss_figure(events, lang) if redraw else gr.skip(),
                 plots.lr_figure(events, lang) if redraw else gr.skip(),
                 plots.eval_figure(events, lang) if redraw else gr.skip(),

@@ -1,0 +1,114 @@
+"""Time the three Demo stories as a visitor runs them, and take the README's screenshots.
+
+    python bench/demo_stories.py [--stories teacher forget scratch] [--shots docs] [--settings demo.yaml]
+
+Starts the real app (`python app.py`, default demo settings unless --settings), opens it in headless Chromium,
+and for each story: one click on its Start button, then waits for the story's "done" line. Prints the time from
+click to done and the side-by-side figures, and saves a presenter-view screenshot (docs/demo-<story>.png).
+The last line is `stories=<seconds per story>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from _runs import machine_lock  # noqa: E402
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+       "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
+TITLES = {"teacher": "Teacher and student", "forget": "Forgetting", "scratch": "From scratch"}
+
+
+def start_app(root: Path, settings: str | None):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(root / "app.log", "w")
+    extra = ["--demo-settings", str(Path(settings).resolve())] if settings else []
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--runs-dir",
+                             str(root / "runs"), *extra], cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 300
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return proc, log, url
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"the app did not start: {(root / 'app.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--stories", nargs="+", default=list(TITLES), choices=list(TITLES))
+    p.add_argument("--shots", default=str(ROOT / "docs"), help="folder for the screenshots")
+    p.add_argument("--settings", default=None, help="a DemoSettings YAML (default: the app's defaults)")
+    p.add_argument("--no-lock", action="store_true", help="do not wait for the machine-wide bench lock")
+    args = p.parse_args(argv)
+    shots = Path(args.shots)
+    shots.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="demo_stories-"))
+    lock = machine_lock() if not args.no_lock else open(os.devnull)
+    took = {}
+    with lock:
+        proc, log, url = start_app(root, args.settings)
+        from playwright.sync_api import sync_playwright
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+                page = browser.new_page(viewport={"width": 1440, "height": 1000})
+                page.set_default_timeout(1_800_000)
+                page.goto(url)
+                page.locator("#wb-ready [data-ready]").wait_for(state="attached")
+                presenter = page.locator("#demo-presenter input")
+                for story in args.stories:
+                    presenter.uncheck()                       # presenter view hides the story buttons
+                    t0 = time.time()
+                    page.locator(f"#demo-start-{story}").click()
+                    presenter.check()
+                    seen = set()
+                    while True:
+                        now = page.locator("#demo-now").inner_text().strip()
+                        line = now.split("\n")[0]
+                        if line not in seen:
+                            seen.add(line)
+                            print(f"  {time.time() - t0:6.1f} s  {line}", flush=True)
+                        if f"{TITLES[story]} · done" in now or "went wrong" in now or "stopped" in now:
+                            break
+                        page.wait_for_timeout(1000)
+                    took[story] = time.time() - t0
+                    if "done" not in now:
+                        raise SystemExit(f"{story}: {now}")
+                    ask = {"teacher": "the soup was cold and the waiter ignored us", "forget": "a wonderful film",
+                           "scratch": "The ostrich"}[story]
+                    box = page.locator("#demo-input textarea, #demo-input input").first
+                    box.fill(ask)
+                    box.press("Enter")
+                    page.locator("#demo-answers table").wait_for()
+                    page.wait_for_timeout(1500)
+                    print(f"{story}: {took[story]:.0f} s from click to done")
+                    print(page.locator("#demo-side").inner_text()[:1500])
+                    print("answers:", page.locator("#demo-answers").inner_text().replace("\n", " | "))
+                    page.screenshot(path=str(shots / f"demo-{story}.png"), full_page=False)
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(30)
+            log.close()
+    print("stories=" + " ".join(f"{k}:{v:.0f}s" for k, v in took.items()))
+
+
+if __name__ == "__main__":
+    main()

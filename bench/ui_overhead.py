@@ -1,0 +1,180 @@
+"""What the web app costs a run, and how soon the page shows the first loss point (issue 13, benchmark 3).
+
+    python bench/ui_overhead.py [--quick] [--steps 80] [--repeats 2]
+
+The same run (the default preset: MiniLM on the built-in sentiment set, batch 16, max_length 64) is trained
+  cli  by `python -m workbench train` in a fresh process, output to a pipe, and
+  app  by the real app (`python app.py`): a headless Chromium page sets max_steps, clicks Start and polls as a
+       user's page does (the Train tab's timer) until the run completes,
+alternating cli / app, `--repeats` times each. Throughput is the run's own training samples/s (summary.json),
+so the ratio app / cli says what the app's threads, polling and page cost the loop (goal >= 0.95).
+
+Start -> first loss point is timed on the page (click to the first point drawn in the loss plot), for the
+default data and for a file uploaded through the Data tab, on a warm app (its first run already done); the
+run's events split it into: submit (form -> config -> run folder -> the run's thread), data (reading it), model
+(loading it), tokenize+setup (encoding the rows; strategies, optimizer), first step, and draw (the page's poll
+and render after the step was written).
+The last line is `ratio=<x>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from _runs import machine_lock  # noqa: E402
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+       "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
+PRESET = ROOT / "assets" / "presets" / "default.yaml"
+UPLOAD = ROOT / "assets" / "data" / "sentiment" / "train.csv"
+
+
+def summary_of(run_dir: Path) -> dict:
+    return json.loads((run_dir / "summary.json").read_text())
+
+
+def cli_run(runs: Path, steps: int) -> dict:
+    cmd = [sys.executable, "-m", "workbench", "train", "--config", str(PRESET), "--set", f"train.max_steps={steps}",
+           "--set", f"output.runs_dir={runs}", "--set", "output.run_name=cli"]
+    t0 = time.time()
+    done = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"cli run failed:\n{done.stderr[-2000:]}")
+    run_dir = Path(done.stdout.strip().split(": ", 1)[1])
+    return {"samples_per_s": summary_of(run_dir)["metrics"]["train_samples_per_s"], "wall_s": time.time() - t0}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+class App:
+    """The real app in a subprocess, and one headless Chromium page on it."""
+
+    def __init__(self, root: Path):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.runs = root / "runs"
+        self.log = open(root / "app.log", "w")
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--runs-dir",
+                                      str(self.runs)], cwd=root, env=ENV, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{port}/"
+        deadline = time.time() + 300
+        while True:
+            try:
+                with urllib.request.urlopen(self.url, timeout=2):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise SystemExit(f"the app did not start: {(root / 'app.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        from playwright.sync_api import sync_playwright
+        self.pw = sync_playwright().start()
+        self.browser = self.pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        self.page = self.browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.set_default_timeout(300_000)
+        self.page.goto(self.url)
+        self.page.locator("#wb-ready [data-ready]").wait_for(state="attached")
+
+    def close(self):
+        self.browser.close()
+        self.pw.stop()
+        self.proc.terminate()
+        self.proc.wait(30)
+        self.log.close()
+
+    def upload(self, path: Path) -> None:
+        page = self.page
+        page.locator("#tab-data-button").click()
+        page.locator("#data-train-mode label").filter(has_text="Upload a file").first.click()
+        page.locator("#data-train-upload input[type=file]").set_input_files(str(path))
+        page.locator("#msg-data-train").get_by_text("Data is valid").wait_for()
+
+    def run(self, steps: int) -> dict:
+        """Start a run from the Train tab; times the first loss point on the page; waits for the end."""
+        page = self.page
+        page.locator("#tab-train-button").click()
+        box = page.locator("#knob-train-max_steps textarea, #knob-train-max_steps input").first
+        box.fill(str(steps))
+        box.press("Tab")
+        page.wait_for_timeout(500)
+        before = set(p.name for p in self.runs.glob("*")) if self.runs.is_dir() else set()
+        t_click = time.time()
+        page.locator("#train-start").click()
+        deadline = time.time() + 120
+        while not (new := [p for p in self.runs.glob("*") if p.is_dir() and p.name not in before]):
+            if time.time() > deadline:
+                raise SystemExit(f"no run started: {page.locator('#msg-train').inner_text()}")
+            time.sleep(0.02)
+        run_dir = new[0]
+        # the page shows the new run (status and plot are redrawn together), then its first loss point
+        page.locator("#train-status").get_by_text(run_dir.name).wait_for()
+        page.wait_for_function("""() => { const d = document.querySelector('#plot-loss .js-plotly-plot');
+            return d && d.data && d.data[0] && d.data[0].x && d.data[0].x.length > 0 }""", polling=20)
+        t_point = time.time()
+        page.locator("#train-status").get_by_text("completed").wait_for()
+        events = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+        first = {}
+        for e in events:
+            key = e["type"] if e["type"] != "prepare" else f"prepare-{e['what']}"
+            first.setdefault(key, e["time"])
+        parts = {"submit": first["prepare-data"] - t_click, "data": first["prepare-model"] - first["prepare-data"],
+                 "model": first["prepare-tokenize"] - first["prepare-model"],
+                 "tokenize+setup": first["start"] - first["prepare-tokenize"],
+                 "first step": first["step"] - first["start"], "draw": t_point - first["step"]}
+        return {"samples_per_s": summary_of(run_dir)["metrics"]["train_samples_per_s"],
+                "first_point_s": t_point - t_click, "parts": parts}
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer steps and one repeat (a few minutes)")
+    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--repeats", type=int, default=None)
+    args = p.parse_args(argv)
+    steps = args.steps or (40 if args.quick else 120)
+    repeats = args.repeats or (1 if args.quick else 2)
+    root = Path(tempfile.mkdtemp(prefix="ui_overhead-"))
+    cli, app_rates, points = [], [], {}
+    with machine_lock():
+        app = App(root)
+        try:
+            app.run(4)                                    # warm: the first run of the app loads what it needs
+            for i in range(repeats):
+                cli.append(cli_run(root / "cli-runs", steps)["samples_per_s"])
+                r = app.run(steps)
+                app_rates.append(r["samples_per_s"])
+                points.setdefault("default", []).append(r)
+            shutil.copy(UPLOAD, root / "reviews.csv")
+            app.upload(root / "reviews.csv")
+            for i in range(repeats):
+                points.setdefault("uploaded file", []).append(app.run(4))
+        finally:
+            app.close()
+    print(f"cli samples/s: {', '.join(f'{x:.1f}' for x in cli)}")
+    print(f"app samples/s: {', '.join(f'{x:.1f}' for x in app_rates)}")
+    for name, runs in points.items():
+        for r in runs:
+            parts = "  ".join(f"{k} {v:.2f}" for k, v in r["parts"].items())
+            print(f"first loss point ({name}): {r['first_point_s']:.2f} s  [{parts}]")
+    best = {name: min(r["first_point_s"] for r in runs) for name, runs in points.items()}
+    worst = max(r["first_point_s"] for runs in points.values() for r in runs)
+    print("first loss point, warm: " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items())
+          + f" (worst {worst:.2f} s; goal <= 5 s)")
+    print(f"ratio={statistics.median(app_rates) / statistics.median(cli):.3f}")
+
+
+if __name__ == "__main__":
+    main()
