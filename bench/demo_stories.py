@@ -30,7 +30,17 @@ CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 TITLES = {"teacher": "Teacher and student", "forget": "Forgetting", "scratch": "From scratch"}
 
 
-def start_app(root: Path, settings: str | None):
+def start_app(root: Path, settings: str | None, tries: int = 3):
+    """The app; started again when Gradio gives up on its own localhost check (it times out on a loaded machine)."""
+    for i in range(tries):
+        try:
+            return _start_app(root, settings)
+        except SystemExit:
+            if i == tries - 1:
+                raise
+
+
+def _start_app(root: Path, settings: str | None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
