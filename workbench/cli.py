@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-examples", type=int)
     ex.add_argument("--no-memory", action="store_true")
     ex.add_argument("--retention-source", default="builtin:general")
+    from .study.cli import add_parser as add_study   # python -m workbench study --config study.yaml
+    add_study(sub)
     for add in _EXTRA_COMMANDS:
         add(sub)
     return p

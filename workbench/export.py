@@ -24,6 +24,7 @@ import torch
 from . import store
 from .anatomy import count_params, head_names, unwrap
 from .errors import ConfigError, ModelError, WorkbenchError
+from .pooling import save_code as save_pooling_code, ships_code as ships_pooling_code
 from .refs import LoadedRef, ModelCache, ModelRef, Prepared, resolve_ref
 
 FORMATS = {
@@ -55,6 +56,7 @@ def _head_modules(model, keep_output_embeddings: bool) -> set[str]:
 def _merged(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
     # A run saved as an adapter folder (qlora) was merged into its full-precision base by models.load_saved.
     unwrap(src.model).save_pretrained(str(folder))
+    save_pooling_code(unwrap(src.model), folder)      # mean pooling: pipeline(..., trust_remote_code=True)
     facts = {"merged_adapters": (Path(ref.model_dir) / "adapter_config.json").is_file()}
     if src.task.auto_class == "AutoModelForSequenceClassification":
         facts["pipeline_check"] = _pipeline_check(src, prepared, folder)
@@ -67,7 +69,8 @@ def _pipeline_check(src: LoadedRef, prepared: Prepared, folder: Path) -> dict:
     task = copy.copy(prepared.task)                               # the evaluation task: labels fitted
     task.setup(src.tokenizer)
     inputs = [x for x in task.example_inputs(prepared.raw[prepared.split], 32) if isinstance(x, str)]
-    pipe = pipeline("text-classification", model=str(folder), tokenizer=str(folder), device="cpu")
+    pipe = pipeline("text-classification", model=str(folder), tokenizer=str(folder), device="cpu",
+                    trust_remote_code=ships_pooling_code(folder))   # the workbench's own modeling_pooling.py
     theirs = pipe(inputs, truncation=True, max_length=task.data_cfg.max_length)
     ours = task.predict(src.model, inputs)
     return {"pipeline": "text-classification", "inputs": len(inputs),

@@ -90,6 +90,15 @@ class Classification(Task):
                 "id2label": dict(enumerate(self.label_names)),
                 "label2id": {n: i for i, n in enumerate(self.label_names)}}
 
+    def wrap_model(self, model):
+        from ..pooling import apply   # model.pooling: [CLS] pooler or mean over real tokens
+        return apply(model, getattr(self.model_cfg, "pooling", "auto"))
+
+    def save_extras(self, model, folder) -> None:
+        from ..anatomy import unwrap
+        from ..pooling import save_code   # mean pooling: the code a plain pipeline loads it with
+        save_code(unwrap(model), folder)
+
     # ---- encoding -----------------------------------------------------------------------------------------
     def encode(self, ds, split: str) -> list[dict]:
         d = self.data_cfg
