@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import WorkbenchError
 from . import chart, results
-from .spec import Study
+from .spec import Study, fill
 
 TERMINAL = ("completed", "stopped", "failed")
 POLL_S = 0.5
@@ -135,6 +135,7 @@ def run(study: Study, runs_dir, study_dir: Path, manager=None, progress=None) ->
 def _run(study: Study, runs_dir: str, study_dir: Path, manager, say, state) -> None:
     (study_dir / "study.yaml").write_text(yaml.safe_dump(study.source, sort_keys=False, allow_unicode=True))
     prepare_files(study, study_dir)
+    study.options.retention_source = fill(study.options.retention_source, study_dir)
     rows = study.rows()
     seeds = list(dict.fromkeys(r.seed for r in rows))
     rows.sort(key=lambda r: seeds.index(r.seed))        # stable: configuration order within a seed

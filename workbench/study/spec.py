@@ -87,7 +87,7 @@ class Study:
 
     def run_config(self, row: Row, study_dir: Path, runs_dir: str, base_model: str | None = None) -> RunConfig:
         data = fill(copy.deepcopy(self.run), study_dir)
-        data["strategy"] = copy.deepcopy(row.strategy)
+        data["strategy"] = fill(copy.deepcopy(row.strategy), study_dir)
         data.setdefault("train", {})["seed"] = row.seed
         out = data.setdefault("output", {})
         out["runs_dir"] = runs_dir
@@ -191,8 +191,8 @@ def from_dict(data: dict) -> Study:
         try:
             study.run_config(row, probe, "runs")
         except ConfigError as e:
-            if study.pretrain is not None and "scratch" in str(e):
-                continue          # the base is the pretraining run, which does not exist yet
+            if (study.pretrain is not None and "scratch" in str(e)) or str(probe) in str(e):
+                continue          # the base is the pretraining run / a prepared file: neither exists yet
             raise ConfigError(f"grid ({row.config})", str(e)) from None
     if study.pretrain is not None:
         study.pretrain_config(probe, "runs")

@@ -100,6 +100,9 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
                 from . import export_tab
                 with tr.make(gr.Tab, label="tab.export", id="export", elem_id="tab-export"):
                     export_tab.build(ctx)
+            from . import study_tab   # strategies x knobs x seeds: task score vs retention
+            with tr.make(gr.Tab, label="tab.study", id="study", elem_id="tab-study"):
+                ctx.parts["study"] = study_tab.build(ctx)
         for wire in ctx.later:   # events that read or write the whole form, now that it is complete
             wire()
         _wire_page(demo, ctx, lang, data_page, train_page, runs_page)

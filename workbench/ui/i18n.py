@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .i18n_methods import METHOD_KNOBS, method_text  # noqa: F401  (method_text: strategy/task texts for the tabs)
+from .i18n_study import STUDY_KNOBS, STUDY_STRINGS
 
 LANGS = (("English", "en"), ("简体中文", "zh"))
 
@@ -104,7 +105,7 @@ def _s(en: str, zh: str) -> dict[str, str]:
     return {"en": en, "zh": zh}
 
 
-STRINGS: dict[str, dict[str, str]] = {
+STRINGS: dict[str, dict[str, str]] = {**STUDY_STRINGS,   # the Study tab's strings: i18n_study.py
     # page
     "app.subtitle": _s("fine-tune language models: pick a model, data and strategy, train, compare",
                        "微调语言模型：选择模型、数据与策略，训练并比较"),
@@ -396,4 +397,4 @@ KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English:
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
 }
-KNOBS.update(METHOD_KNOBS)   # the strategies' and tasks' knobs
+KNOBS.update({**METHOD_KNOBS, **STUDY_KNOBS})   # the strategies' and tasks' knobs, model.pooling
