@@ -183,3 +183,24 @@ def test_cli_runs_a_study(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text, cap
     assert code == 0, out
     assert "head_only" in out and "claim (retention >= 0.95" in out and "completed:" in out
     assert main(["study", "--config", str(tmp_path / "missing.yaml")]) == 2
+
+
+# ---- real data (../shared/data): preset (c) end to end with a token budget -------------------------------------
+@pytest.mark.slow
+def test_preset_c_on_real_data_tiny_budget(shared_data, tmp_path):
+    """The seeds' whole path on real data: bert-tiny pretrained with masked_lm on WikiText-2, fine-tuned on SST-2;
+    rehearsal uses the pretrained model's own MLM head (real rehearsal), and the study says so."""
+    s = study.load(REPO / "assets" / "presets" / "study-bert-tiny.yaml", [
+        "study.seeds=[0]", "study.max_eval_examples=200", "pretrain.train.max_steps=10",
+        "pretrain.train.eval_every=10", "run.train.max_steps=5", "run.train.eval_every=5",
+        "run.data.max_train_samples=400",
+        "grid=[{strategy: full}, {strategy: {name: rehearsal, source: ../shared/data/wikitext2/valid.txt}, "
+        "label: rehearsal}]"])
+    study_dir = study.start(s, tmp_path / "runs")
+    assert study.wait(study_dir, timeout=1800) == "completed", study.status(study_dir)
+    out = json.loads((study_dir / "results.json").read_text())
+    assert out["pretrain_run"] and out["base_model"] == out["pretrain_run"]
+    by = {c["config"]: c for c in out["configs"]}
+    assert set(by) == {"base", "full", "rehearsal"} and by["base"]["retention_mean"] == pytest.approx(1.0)
+    assert by["rehearsal"]["note"] == "rehearsal with the base's own pretrained head"
+    assert (study_dir / "chart.png").is_file() and (study_dir / "chart.html").is_file()

@@ -75,7 +75,7 @@ def write_png(configs: list[dict], path: Path, title: str, greater_is_better: bo
         on = bool(c.get("pareto"))
         ax.errorbar(c["task_mean"], c["retention_mean"], xerr=c.get("task_std") or 0.0,
                     yerr=c.get("retention_std") or 0.0, fmt="*" if c.get("base") else "o",
-                    markersize=13 if on else 8, markeredgewidth=2.5 if on else 1,
+                    markersize=(16 if c.get("base") else 13 if on else 8), markeredgewidth=2.5 if on else 1,
                     markeredgecolor="#d62728" if on else "#333", capsize=3, zorder=2)
         ax.annotate(c["config"], (c["task_mean"], c["retention_mean"]), textcoords="offset points",
                     xytext=(5, 6), fontsize=8)
