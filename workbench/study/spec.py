@@ -144,7 +144,8 @@ def _expand(entry, default_seeds, where: str) -> list[Row]:
         overrides = []
         for k, v in knobs.items():
             if "." in k:
-                overrides.append(f"{k}={yaml.safe_dump(v, default_flow_style=True).strip().removesuffix('...').strip()}")
+                flow = yaml.safe_dump(v, default_flow_style=True).strip().removesuffix("...").strip()
+                overrides.append(f"{k}={flow}")
             else:
                 strategy[0][k] = v
         label = entry.get("label") or _label(strategy, knobs)
