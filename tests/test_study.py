@@ -151,6 +151,31 @@ def test_rehearsal_without_a_head_is_labelled_auxiliary(tmp_path, tiny_bert_dir,
     assert "auxiliary MLM task, not rehearsal" in log
 
 
+def test_prepare_and_pretrain_make_the_base(tmp_path, tiny_cls_data, tiny_text):
+    """The seeds' whole path in small: split a text file, pretrain bert-tiny with masked_lm on the first part,
+    fine-tune it with rehearsal on that same text (its own MLM head: real rehearsal), retention on the held-out part."""
+    spec = {"study": {"name": "path", "seeds": [0], "retention_source": "{study}/held.txt"},
+            "prepare": [{"split_text": tiny_text, "held_out_lines": 60, "train": "pre.txt", "held_out": "held.txt"}],
+            "pretrain": {"task": "masked_lm", "model": {"name": "bert-tiny", "vocab_size": 300},
+                         "data": {"train": "{study}/pre.txt", "max_length": 32},
+                         "train": {"max_steps": 2, "batch_size": 4, "precision": "fp32"}},
+            "run": {"task": "classification", "model": {"name": "bert-tiny"},
+                    "data": {"train": tiny_cls_data["train"], "test": tiny_cls_data["test"], "max_length": 32},
+                    "train": {"max_steps": 2, "batch_size": 8, "precision": "fp32"}},
+            "grid": [{"strategy": {"name": "rehearsal", "source": "{study}/pre.txt", "batch_size": 4},
+                      "label": "rehearsal"}]}
+    study_dir = study.start(study.from_dict(spec), tmp_path / "runs")
+    assert study.wait(study_dir, timeout=900) == "completed", study.status(study_dir)
+    assert len((study_dir / "held.txt").read_text().splitlines()) == 60
+    assert len((study_dir / "pre.txt").read_text().splitlines()) == 250 - 60
+    out = json.loads((study_dir / "results.json").read_text())
+    assert out["pretrain_run"] and out["base_model"] == out["pretrain_run"]
+    row = next(r for r in out["records"] if r["config"] == "rehearsal")
+    assert row["status"] == "completed" and row["note"] == "rehearsal with the base's own pretrained head"
+    cfg = yaml.safe_load((tmp_path / "runs" / row["run_id"] / "config.yaml").read_text())
+    assert cfg["model"]["name"] == out["pretrain_run"]
+
+
 def test_stop_mid_study(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text):
     from workbench.trainer import manager
     s = study.from_dict(_spec(tiny_bert_dir, tiny_cls_data, tiny_text, [{"strategy": "full"},
