@@ -223,7 +223,10 @@ def test_rehearsal_builds_a_fresh_tied_head_when_the_checkpoint_has_none(make_cf
                   [{"name": "rehearsal", "source": tiny_text, "batch_size": 8}], max_steps=3)
     paths, summary = train(cfg)
     assert summary["status"] == "completed", summary.get("error")
-    assert "no MLM head; a fresh one tied to the input embeddings" in paths.log.read_text()
+    log = paths.log.read_text()
+    assert "no MLM head, so this is an auxiliary MLM task, not rehearsal" in log
+    assert "a fresh head tied to the input embeddings" in log
+    assert summary["metrics"]["rehearsal_head"] == "fresh" and summary["metrics"]["rehearsal_is_auxiliary"]
     tensors = checkpoint_tensors(paths, 3)
     head = [k for k in tensors if k.startswith("extra.0.")]
     assert head and not any(t.shape[0] == tensors["model.bert.embeddings.word_embeddings.weight"].shape[0]

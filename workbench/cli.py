@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("--token", help="Hugging Face write token (default: HF_TOKEN)")
     pu.add_argument("--license", help="license in the model card (default: the base model's, else other)")
     pu.add_argument("--runs-dir", default="runs")
+    from .study.cli import add_parser as add_study   # lazy: --help stays instant (python -m workbench study)
+    add_study(sub)
     for add in _EXTRA_COMMANDS:
         add(sub)
     return p

@@ -24,6 +24,11 @@ class ModelConfig:
                           "use a character vocabulary.", choices=("bpe", "char"), advanced=True)
     vocab_size: int = knob(4096, "From-scratch presets: vocabulary size of the trained tokenizer.", min=64,
                            max=262144, advanced=True)
+    pooling: str = knob("auto", "Classification: what the head reads. 'cls': the head transformers builds (BERT's "
+                        "[CLS] pooler); 'mean': the mean of the last hidden states over real tokens (what "
+                        "sentence encoders such as MiniLM were trained to produce); 'auto': follow the model "
+                        "(its sentence-transformers pooling config).", choices=("auto", "cls", "mean"),
+                        label="Pooling")
 
 
 @dataclass

@@ -36,6 +36,7 @@ from .modelcard import model_card
 from ..model.adapters import peft_of
 from ..model.gguf import GGUF_FORMATS, gguf_writer
 from ..safety import disk_full
+from ..model.pooling import save_code as save_pooling_code, ships_code as ships_pooling_code
 
 FORMATS = {
     "merged": "Full-precision transformers folder (safetensors + tokenizer); adapters merged into the base. Loads "
@@ -66,6 +67,7 @@ def _head_modules(model, keep_output_embeddings: bool) -> set[str]:
 def _merged(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
     # A run saved as an adapter folder (qlora) was merged into its full-precision base by tasks.load_saved.
     unwrap(src.model).save_pretrained(str(folder))
+    save_pooling_code(unwrap(src.model), folder)      # mean pooling: pipeline(..., trust_remote_code=True)
     facts = {"merged_adapters": (Path(ref.model_dir) / "adapter_config.json").is_file()}
     if src.task.auto_class == "AutoModelForSequenceClassification":
         facts["pipeline_check"] = _pipeline_check(src, prepared, folder)
@@ -77,7 +79,8 @@ def _pipeline_check(src: LoadedRef, prepared: Prepared, folder: Path) -> dict:
     task = copy.copy(prepared.task)                               # the evaluation task: labels fitted
     task.setup(src.tokenizer)
     inputs = [x for x in task.example_inputs(prepared.raw[prepared.split], 32) if isinstance(x, str)]
-    pipe = pipeline("text-classification", model=str(folder), tokenizer=str(folder), device="cpu")
+    pipe = pipeline("text-classification", model=str(folder), tokenizer=str(folder), device="cpu",
+                    trust_remote_code=ships_pooling_code(folder))   # the workbench's own modeling_pooling.py
     theirs = pipe(inputs, truncation=True, max_length=task.data_cfg.max_length)
     ours = task.predict(src.model, inputs)
     return {"pipeline": "text-classification", "inputs": len(inputs),

@@ -82,12 +82,19 @@ class Rehearsal(Strategy):
         if ctx.task.auto_class != OWN_HEAD[self.objective]:
             self.head = borrow_lm_head(model, ctx, self.objective)
             if self.head.fresh:
-                ctx.log(f"rehearsal: the base checkpoint has no {self.objective.upper()} head; a fresh one"
-                        f"{' tied to the input embeddings' if self.head.tied else ''} is trained along; for the "
-                        f"first {self.opts.head_warmup:.0%} of the steps it learns alone", "warning")
+                ctx.log(f"rehearsal: the base checkpoint has no {self.objective.upper()} head, so this is an "
+                        f"auxiliary {self.objective.upper()} task, not rehearsal of what the model was trained on; "
+                        f"a fresh head{' tied to the input embeddings' if self.head.tied else ''} is trained "
+                        f"along; for the first {self.opts.head_warmup:.0%} of the steps it learns alone", "warning")
             else:
                 ctx.log(f"rehearsal: {self.objective.upper()} head loaded from the base checkpoint")
         return model
+
+    def report(self):
+        """Whether this was rehearsal (the base's own pretraining head) or an auxiliary task (a fresh head)."""
+        kind = "own" if self.head is None else ("fresh" if self.head.fresh else "pretrained")
+        return {"rehearsal_head": kind, "rehearsal_is_auxiliary": kind == "fresh",
+                "rehearsal_objective": self.objective}
 
     def modules(self):
         return [self.head] if self.head is not None else []

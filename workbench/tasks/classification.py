@@ -12,6 +12,8 @@ from ..errors import DataError
 from ..metrics import classification_metrics
 from . import TASKS
 from .base import Prediction, Task, autocast_of, length_order, model_device, pad_batch
+from ..model.pooling import apply, save_code
+from ..model.anatomy import unwrap
 
 
 @TASKS.register("classification")
@@ -97,6 +99,12 @@ class Classification(Task):
         return {"num_labels": len(self.label_names),
                 "id2label": dict(enumerate(self.label_names)),
                 "label2id": {n: i for i, n in enumerate(self.label_names)}}
+
+    def wrap_model(self, model):
+        return apply(model, getattr(self.model_cfg, "pooling", "auto"))
+
+    def save_extras(self, model, folder) -> None:
+        save_code(unwrap(model), folder)
 
     # ---- encoding -----------------------------------------------------------------------------------------
     def encode(self, ds, split: str) -> list[dict]:

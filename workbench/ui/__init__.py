@@ -23,6 +23,7 @@ from . import export_tab
 from ..run import loop as trainer
 from .uploads import MAX_UPLOAD_MB
 from ..demo import DemoRunner
+from . import study_tab
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -107,6 +108,8 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
             if has_module("export"):
                 with tr.make(gr.Tab, label="tab.export", id="export", elem_id="tab-export"):
                     export_tab.build(ctx)
+            with tr.make(gr.Tab, label="tab.study", id="study", elem_id="tab-study"):
+                ctx.parts["study"] = study_tab.build(ctx)
         for wire in ctx.later:   # events that read or write the whole form, now that it is complete
             wire()
         _wire_page(demo, ctx, lang, data_page, train_page, runs_page)

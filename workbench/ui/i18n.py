@@ -10,6 +10,7 @@ from typing import Callable
 
 from .i18n_demo import DEMO_STRINGS, format_description, model_description  # noqa: F401  (used by the tabs)
 from .i18n_methods import METHOD_KNOBS, PUBLISH_KNOBS, PUBLISH_STRINGS, method_text  # noqa: F401  (texts for tabs)
+from .i18n_study import STUDY_KNOBS, STUDY_STRINGS
 
 LANGS = (("English", "en"), ("简体中文", "zh"))
 
@@ -105,7 +106,7 @@ def _s(en: str, zh: str) -> dict[str, str]:
     return {"en": en, "zh": zh}
 
 
-STRINGS: dict[str, dict[str, str]] = {
+STRINGS: dict[str, dict[str, str]] = {**STUDY_STRINGS,   # the Study tab's strings: i18n_study.py
     # page
     "app.subtitle": _s("fine-tune language models: pick a model, data and strategy, train, compare",
                        "微调语言模型：选择模型、数据与策略，训练并比较"),
@@ -401,4 +402,4 @@ KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English:
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
 }
-KNOBS.update(METHOD_KNOBS | PUBLISH_KNOBS)   # the strategies' and tasks' knobs; train.report_to
+KNOBS.update(METHOD_KNOBS | PUBLISH_KNOBS | STUDY_KNOBS)   # the strategies' and tasks' knobs; train.report_to, model.pooling

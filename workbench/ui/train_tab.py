@@ -26,7 +26,7 @@ TAB_OF_SLOT = {"model": "tab.model", "task": "tab.data", "data": "tab.data", "st
 
 
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESETS.glob("*.yaml"))
+    return sorted(p.stem for p in PRESETS.glob("*.yaml") if not p.stem.startswith("study-"))   # study files: Study tab
 
 
 def log_lines(text: str, limit: int = 200) -> str:
