@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))   # the workbench of this checkout
 DATA = ROOT.parent / "shared" / "data"
 CORPORA = {"shakespeare": "tiny_shakespeare/input.txt", "wikitext2": "wikitext2/valid.txt"}
 BLOCK, BATCH, LR, VOCAB = 128, 32, 2e-3, 2048
@@ -46,9 +47,9 @@ def run_hf(corpus, steps):
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, DataCollatorForLanguageModeling, Trainer, TrainingArguments
 
-    from workbench.models import _scratch_config, preset
-    from workbench.runtime import cpu_bf16_supported
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.catalogue import _scratch_config, preset
+    from workbench.run.runtime import cpu_bf16_supported
+    from workbench.model.tokenizer import train_tokenizer
     lines = [x for x in train_text(corpus).splitlines() if x.strip()]
     tok = train_tokenizer(lines, "decoder", "bpe", VOCAB)
     torch.manual_seed(0)
@@ -74,7 +75,8 @@ def run_hf(corpus, steps):
 
 
 def run_workbench(corpus, steps):
-    from workbench import store, trainer
+    from workbench import store
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     with tempfile.TemporaryDirectory() as runs:
         cfg = RunConfig.from_dict({

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))   # the workbench of this checkout
 # bf16 dense (no sparsity) peak TFLOP/s, from the vendors' data sheets; matched against the device name.
 PEAK_TFLOPS = {"H200": 989.0, "H100 SXM": 989.0, "H100 80GB HBM3": 989.0, "H100 PCIe": 756.0, "H100": 756.0,
                "A100": 312.0, "L40S": 362.0, "L4": 121.0, "A10G": 70.0, "A10": 125.0, "RTX 4090": 165.2,
@@ -70,7 +71,7 @@ def build(folder: Path, tiny: bool, n_words: int) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, Qwen2Config
 
-    from workbench.tokenizer import train_tokenizer
+    from workbench.model.tokenizer import train_tokenizer
     rng = random.Random(0)
     lines = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 30))) + "." for _ in range(n_words // 15)]
     text = folder / "train.txt"
@@ -89,7 +90,8 @@ def build(folder: Path, tiny: bool, n_words: int) -> Path:
 def run_workbench(args, strategy: str) -> dict:
     import torch
 
-    from workbench import store, trainer
+    from workbench import store
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     strategies = {"full": [{"name": "full"}], "lora": [{"name": "lora", "r": 16, "alpha": 32}],
                   "qlora": [{"name": "qlora", "r": 16, "alpha": 32, "gradient_checkpointing": False}]}[strategy]

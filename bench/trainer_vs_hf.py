@@ -11,7 +11,7 @@ HF Trainer: DataCollatorWithPadding (dynamic padding), train_sampling_strategy="
 optim adamw_torch_fused (its default), warmup_steps as a float ratio, lengths precomputed in a `length` column
 and kept (remove_unused_columns=False; the collator drops it): otherwise the sampler reads every row when
 training starts, inside HF's timed loop. Workbench: the engine's defaults (length
-grouping on) through `workbench.trainer.run`.
+grouping on) through `workbench.run.loop.run`.
 Every variant runs in a fresh process; the variants alternate within each repeat. samples/s counts training
 steps only (HF: its train_samples_per_second with no evaluation or saving inside the loop); accuracy is on the dev
 set after the last step; peak memory is the process's peak RSS. Prints a table per dataset and ends with
@@ -33,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))   # the workbench of this checkout
 DATA = ROOT.parent / "shared" / "data"
 DATASETS = {
     # name: (train file, dev file, text column, max_length, train rows, steps, quick steps)
@@ -64,8 +65,8 @@ def run_hf(dataset, steps):
     from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer,
                               TrainingArguments)
 
-    from workbench.models import minilm_path
-    from workbench.runtime import cpu_bf16_supported
+    from workbench.model.catalogue import minilm_path
+    from workbench.run.runtime import cpu_bf16_supported
     train_f, dev_f, col, max_len, n, _, _ = DATASETS[dataset]
     tok = AutoTokenizer.from_pretrained(str(minilm_path()))
     torch.manual_seed(0)
@@ -94,7 +95,8 @@ def run_hf(dataset, steps):
 
 
 def run_workbench(dataset, steps, overrides=()):
-    from workbench import store, trainer
+    from workbench import store
+    from workbench.run import loop as trainer
     from workbench.config import RunConfig
     train_f, dev_f, col, max_len, n, _, _ = DATASETS[dataset]
     with tempfile.TemporaryDirectory() as runs:
