@@ -20,7 +20,9 @@ LAYERS = (
     ("tasks", ("workbench.tasks",)),
     ("strategies", ("workbench.strategies",)),
     ("config", ("workbench.config",)),
+    ("dist", ("workbench.dist",)),            # ranks and the launcher: below the loop, which uses the ranks
     ("run", ("workbench.run",)),
+    ("dist worker", ("workbench.dist.worker",)),   # each rank's entry point: runs the loop
     ("evaluate", ("workbench.evaluate",)),
     ("export", ("workbench.export",)),
     ("surfaces", ("workbench.cli", "workbench.ui")),

@@ -23,6 +23,7 @@ from ..model import catalogue as models
 from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
+from ..dist.ranks import World, launched
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Recorder, Started, Step
 from .jobs import JobManager, StopSignal
@@ -37,6 +38,9 @@ from safetensors.torch import load_file
 # ---------------------------------------------------------------------------------------------------------------
 def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = None, resume: bool = False) -> dict:
     """Train one run into its folder. Never raises for a failed run: the summary says failed, with the message."""
+    if cfg.train.processes > 1 and not launched():   # several processes: a supervised torchrun group runs the loop
+        from .processes import run_processes   # lazy: only multi-process runs need the launcher
+        return run_processes(cfg, paths, listener, stop, resume)
     rec = Recorder(paths, listener)
     stop = stop or StopSignal()
     paths.lock.write_text(f"{os.getpid()}\n")
@@ -73,6 +77,7 @@ def preflight(cfg) -> None:
 
 def _train(cfg, paths, rec, stop, resume):
     tc = cfg.train
+    world = World.from_env()   # rank 0 of 1 unless launched by torchrun / accelerate (workbench.dist)
     seed_everything(tc.seed)
     device = pick_device(tc.device)
     precision = pick_precision(tc.precision, device)
@@ -153,7 +158,12 @@ def _train(cfg, paths, rec, stop, resume):
         terms_sum: dict[str, float] = {}
         for micro in range(tc.grad_accum):
             batch_rows = batches.get(step * tc.grad_accum + micro)
-            batch = {k: v.to(device, non_blocking=True) for k, v in task.collate(batch_rows).items()}
+            mine = world.shard(batch_rows)   # this rank's rows (all of them with one process)
+            share = world.share(len(mine), len(batch_rows))
+            if not mine:   # a short last batch left this rank nothing: one row at weight 0, so every rank agrees
+                mine, share = batch_rows[:1], 0.0
+            samples += len(batch_rows)
+            batch = {k: v.to(device, non_blocking=True) for k, v in task.collate(mine).items()}
             with ctx.autocast():
                 out = task.forward(model, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
@@ -161,11 +171,12 @@ def _train(cfg, paths, rec, stop, resume):
                 terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}
                 for s in strategies:
                     terms.update(s.loss_terms(batch, out, ctx))
-                loss = sum(terms.values())
+                loss = sum(terms.values()) * share
             scaler.scale(loss / tc.grad_accum).backward()
             for k, v in terms.items():
-                terms_sum[k] = terms_sum.get(k, 0.0) + v.item() / tc.grad_accum
-            samples += len(batch_rows)
+                terms_sum[k] = terms_sum.get(k, 0.0) + v.item() * share / tc.grad_accum
+        world.average_gradients(optimizer)
+        terms_sum = world.mean(terms_sum)
         if not math.isfinite(sum(terms_sum.values())):
             raise WorkbenchError(f"the loss became {sum(terms_sum.values())} at step {step + 1}; lower train.lr or "
                                  "the strategy weights, or use precision fp32")
@@ -192,13 +203,14 @@ def _train(cfg, paths, rec, stop, resume):
 
         epoch_end = (done * tc.grad_accum) // batches.per_epoch > (step * tc.grad_accum) // batches.per_epoch
         eval_due = done == total_steps or (done % tc.eval_every == 0 if tc.eval_every else epoch_end)
+        world.sync_stop(stop)   # every rank leaves at the same step
         stopping = False
         if eval_due:
             metrics = _evaluate(task, model, strategies, rows["validation"], eval_bs, ctx, "validation")
             rec(Eval(step=done, epoch=round(epoch, 4), split="validation", metrics=metrics))
-            stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec)
+            stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec, world.main)
         ck_due = (done % tc.checkpoint_every == 0) if tc.checkpoint_every else eval_due
-        if ck_due or stopping or (stop.requested and stop.mode == "save"):
+        if world.main and (ck_due or stopping or (stop.requested and stop.mode == "save")):   # rank 0 writes
             checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
                             extra_modules, {"best": best}, tc.keep_checkpoints)
         if stopping:
@@ -240,7 +252,7 @@ def _train(cfg, paths, rec, stop, resume):
     for s in strategies:
         metrics.update(s.report())
     return status, metrics, {"key_metric": f"eval_{task.main_metric}", "samples": samples_out,
-                             "precision": precision, "device": str(device)}
+                             "precision": precision, "device": str(device), "world_size": world.size}
 
 
 def _evaluate(task, model, strategies, rows, batch_size, ctx, split, with_predictions=False):
@@ -254,7 +266,7 @@ def _evaluate(task, model, strategies, rows, batch_size, ctx, split, with_predic
     return (metrics, predictions) if with_predictions else metrics
 
 
-def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> bool:
+def _track_best(best, metrics, metric, task, tc, step, model, paths, rec, writes=True) -> bool:
     """Update the best-so-far record; save its weights when early stopping is on. True: stop now."""
     value = metrics.get(metric)
     if value is None:
@@ -264,7 +276,7 @@ def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> boo
                                                                                               "bpc")
     if best["value"] is None or (value > best["value"] if better else value < best["value"]):
         best.update(value=value, step=step, bad_evals=0)
-        if tc.early_stopping_patience:
+        if tc.early_stopping_patience and writes:
             _save_trainable(model, paths.checkpoints / "best")
         return False
     best["bad_evals"] += 1
