@@ -393,6 +393,8 @@ KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English:
     "train.log_every": ("记录间隔", "每 N 步写一行指标。"),
     "train.eval_batch_size": ("评估批大小", "评估时的批大小（默认：训练批大小的 2 倍）。"),
     "train.group_by_length": ("按长度分组", "把长度相近的样本放在同一批（更少填充，更快）。"),
+    "train.processes": ("设备 / 进程数", "训练进程数（设备数）：大于 1 时以受监管的 torchrun 进程组运行，每块 GPU 一个进程"
+                        "（或用 gloo 的多个 CPU 进程）；batch_size 仍是全局批大小。"),
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
 }
