@@ -15,6 +15,7 @@ import pytest
 LAYERS = (
     ("errors", ("workbench.errors",)),
     ("ground", ("workbench.options", "workbench.registry", "workbench.formats", "workbench.metrics")),
+    ("data io", ("workbench.datasets_io",)),   # Arrow files and the encoded-rows cache (datasets)
     ("sections", ("workbench.store", "workbench.data", "workbench.sections")),
     ("model", ("workbench.model",)),
     ("tasks", ("workbench.tasks",)),

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from datasets import Dataset, DatasetDict
 
+from .datasets_io import files as datasets_io
 from .errors import DataError
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -80,6 +81,9 @@ def read_utf8(path: str) -> str:
 
 def read_table(path: str, fmt: str) -> Dataset:
     """Generic readers: one row per record; txt gives one row per line in a `text` column."""
+    arrow = datasets_io.read(path, fmt)   # Arrow, memory-mapped and cached; None: the readers below explain
+    if arrow is not None:
+        return arrow
     if fmt == "parquet":
         import pandas as pd   # lazy: only for tabular files
         try:

@@ -23,6 +23,7 @@ from ..model import catalogue as models
 from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
+from ..datasets_io import encoded
 from ..dist.ranks import World, launched
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Recorder, Started, Step
@@ -98,7 +99,9 @@ def _train(cfg, paths, rec, stop, resume):
     model = loaded.model.to(device)
 
     # 3 encode ----------------------------------------------------------------------------------------------------
-    rows = {split: task.encode(raw[split], split) for split in raw}
+    # training rows stay in Arrow (memory-mapped, encoded once into the datasets cache); evaluation takes lists
+    rows = {split: encoded.encode(task, raw[split], split) for split in raw}
+    rows.update({split: r.to_list() for split, r in rows.items() if split != "train" and hasattr(r, "to_list")})
     for message in getattr(task, "warnings", ()):
         rec.log(message, "warning")
     if not rows["train"]:
