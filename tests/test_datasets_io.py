@@ -112,3 +112,21 @@ def test_a_split_with_no_usable_row_is_refused_once(tmp_path, tiny_gpt_dir, cach
     with pytest.raises(DataError, match="no train conversation fits"):
         encoded.encode(Refusing(), Dataset.from_list([{"instruction": "a", "output": "b"}] * 3), "train")
     assert not list(cache.glob("*.arrow")) and not list(cache.glob(".*tmp"))
+
+
+def test_preview_of_a_large_file_reads_the_first_rows_only(tmp_path, monkeypatch):
+    from workbench import data
+    from workbench.config import RunConfig
+    from workbench.tasks import build
+    path = write_sft(tmp_path / "big.jsonl", n=50)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("this line is not JSON: a full read would fail here\n")
+    cfg = RunConfig.from_dict({"task": {"name": "causal_lm", "mode": "instructions"}, "data": {"train": path}})
+    monkeypatch.setattr(data, "PREVIEW_FULL_READ_BYTES", 100)    # the file counts as large
+    first = data.preview(path, build(cfg), cfg.data, rows=5)
+    assert len(first) == 5 and first[0]["instruction"] == "Repeat the word number 0."
+    for fmt, text in (("csv", "text,label\na,1\nb,2\nc,3\n"), ("txt", "one\ntwo\nthree\n")):
+        p = tmp_path / f"t.{fmt}"
+        p.write_text(text)
+        assert files.head(str(p), fmt, 2)[:] == ({"text": ["a", "b"], "label": [1, 2]} if fmt == "csv"
+                                                  else {"text": ["one", "two"]})

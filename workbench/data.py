@@ -35,6 +35,8 @@ BUILTIN = {
     "pairs": ("pairs/train.jsonl", "pairs/test.jsonl", "paraphrase pairs", "contrastive"),
 }
 
+PREVIEW_FULL_READ_BYTES = 8 * 2**20   # previews of larger files read their first rows only
+
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".parquet": "parquet",
               ".txt": "txt", ".text": "txt", ".conll": "conll", ".bio": "conll", ".bmes": "conll", ".iob": "conll"}
 
@@ -233,6 +235,12 @@ def general_texts(source: str = "builtin:general", limit: int | None = None, min
 
 def preview(source: str, task, data_cfg, rows: int = 8) -> Dataset:
     """The first rows of a source, for the Data page."""
+    kind, where = resolve_source(source)
+    fmt = data_cfg.format if data_cfg.format != "auto" else sniff_format(where)
+    if kind == "file" and Path(where).stat().st_size > PREVIEW_FULL_READ_BYTES:   # large: read the first rows only
+        first = datasets_io.head(where, fmt, rows)
+        if first is not None:
+            return first
     ds = read_source(source, task, data_cfg)
     ds = _split(ds, "train", source) if isinstance(ds, DatasetDict) else ds
     return ds.select(range(min(rows, len(ds))))

@@ -10,6 +10,7 @@ whose messages name the file, the line and the fix (a broken JSONL line, a non-U
 from __future__ import annotations
 
 import csv
+import json
 import logging
 from pathlib import Path
 
@@ -58,3 +59,35 @@ def content_hash(path: Path, chunk: int = 1 << 23) -> str:
 def _head(p: Path) -> bytes:
     with open(p, "rb") as f:
         return f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+
+HEAD_FORMATS = ("jsonl", "csv", "tsv", "txt", "parquet")
+
+
+def head(path: str, fmt: str, rows: int) -> Dataset | None:
+    """The first `rows` records of a file, reading only as far as they go (previews of large files). None for
+    formats that cannot be read partway (a JSON array) or a file these readers cannot parse."""
+    if fmt not in HEAD_FORMATS:
+        return None
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq   # lazy: only for parquet previews
+            batch = next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
+            return Dataset.from_dict({}) if batch is None else Dataset.from_dict(batch.to_pydict())
+        if fmt in ("csv", "tsv"):
+            import pandas as pd   # lazy: only for table previews
+            frame = pd.read_csv(path, nrows=rows, sep="\t" if fmt == "tsv" else ",", keep_default_na=False,
+                                quoting=csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL, encoding="utf-8-sig")
+            return Dataset.from_pandas(frame, preserve_index=False)
+        lines = []
+        with open(path, encoding="utf-8-sig") as f:
+            for line in f:
+                if fmt == "txt":
+                    lines.append(line.rstrip("\n"))
+                elif line.strip():
+                    lines.append(json.loads(line))
+                if len(lines) >= rows:
+                    break
+        return Dataset.from_dict({"text": lines}) if fmt == "txt" else Dataset.from_list(lines)
+    except Exception:   # the full readers explain what is wrong
+        return None
