@@ -85,6 +85,27 @@ def test_two_processes_reach_the_loss_of_one_and_resume_with_one(cfg_for, train)
         assert abs(a[step] - b[step]) < TOL, (step, a[step], b[step])
 
 
+def test_strategies_run_on_every_rank_as_in_one_process(cfg_for, train):
+    """L2-SP anchors, EMA weights and layer-wise learning rates are per-rank state: with identical replicas and
+    all-reduced gradients, 2 processes follow 1 process step for step, and the EMA weights swapped in at the end
+    give the same final evaluation."""
+    strategy = [{"name": "l2sp", "weight": 0.5}, {"name": "ema", "beta": 0.5}, {"name": "llrd", "decay": 0.8}]
+    (one, s1), (two, s2) = (train(_with(cfg_for(n, 3), strategy)) for n in (1, 2))
+    assert s1["status"] == s2["status"] == "completed", s2.get("error")
+    a, b = step_losses(one), step_losses(two)
+    assert sorted(a) == sorted(b) == [1, 2, 3]
+    for step in a:
+        assert abs(a[step] - b[step]) < TOL, (step, a[step], b[step])
+    terms = [e["terms"] for e in store.read_metrics(two, ("step",))]
+    assert all("l2sp" in t for t in terms)
+    assert abs(s1["metrics"]["eval_loss"] - s2["metrics"]["eval_loss"]) < TOL
+
+
+def _with(cfg, strategy):
+    from workbench.config import RunConfig
+    return RunConfig.from_dict({**cfg.to_dict(), "strategy": strategy})
+
+
 def _rank_pids(paths, n, timeout=120.0) -> list[int]:
     """The pid of each rank, from its RUNNING file, once every rank has logged a step."""
     deadline = time.monotonic() + timeout
