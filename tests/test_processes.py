@@ -197,3 +197,17 @@ def test_batch_size_below_the_process_count_is_refused(make_cfg):
     from workbench.errors import ConfigError
     with pytest.raises(ConfigError, match="train.batch_size"):
         make_cfg(train={"batch_size": 2, "processes": 4})
+
+
+def test_cli_processes_flag_sets_the_knob(monkeypatch, tmp_path, tiny_cls_data, bert_no_dropout):
+    from workbench import cli
+    seen = {}
+
+    def fake_run(cfg, paths, listener=None, stop=None, resume=False):
+        seen["processes"] = cfg.train.processes
+        return store.update_summary(paths, status="completed", metrics={})
+    monkeypatch.setattr(trainer, "run", fake_run)
+    rc = cli.main(["train", "--processes", "2", "--quiet", "--set", f"model.name={bert_no_dropout}",
+                   "--set", f"data.train={tiny_cls_data['train']}", "--set", f"output.runs_dir={tmp_path}"])
+    assert rc == 0 and seen == {"processes": 2}
+    assert cli.main(["train", "--processes", "0", "--set", f"output.runs_dir={tmp_path}"]) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import torch
 
@@ -65,7 +66,9 @@ def run_processes(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | 
             listener(ev)
 
     cmd = launch.torchrun_command(paths.root, cfg.train.processes, resume)
-    outcome = launch.supervise(cmd, paths.root, forward, stop, grace_s=grace_s)
+    home = str(Path(__file__).resolve().parents[2])   # the ranks import this same workbench, whatever the cwd
+    env = {"PYTHONPATH": os.pathsep.join(p for p in (home, os.environ.get("PYTHONPATH")) if p)}
+    outcome = launch.supervise(cmd, paths.root, forward, stop, grace_s=grace_s, env=env)
     paths.lock.unlink(missing_ok=True)
     summary = store.read_json(paths.summary, {}) or {}
     if outcome.returncode == 0 and summary.get("status") not in store.ACTIVE:
