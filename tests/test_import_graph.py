@@ -16,12 +16,15 @@ LAYERS = (
     ("errors", ("workbench.errors",)),
     ("ground", ("workbench.options", "workbench.registry", "workbench.formats", "workbench.metrics",
                 "workbench.safety")),
+    ("data io", ("workbench.datasets_io",)),   # Arrow files and the encoded-rows cache (datasets)
     ("sections", ("workbench.store", "workbench.data", "workbench.sections")),
     ("model", ("workbench.model",)),
     ("tasks", ("workbench.tasks",)),
     ("strategies", ("workbench.strategies",)),
     ("config", ("workbench.config",)),
+    ("dist", ("workbench.dist",)),            # ranks and the launcher: below the loop, which uses the ranks
     ("run", ("workbench.run",)),
+    ("dist worker", ("workbench.dist.worker",)),   # each rank's entry point: runs the loop
     ("evaluate", ("workbench.evaluate",)),
     ("export", ("workbench.export",)),
     ("stories", ("workbench.demo", "workbench.study")),   # guided demos and studies: many runs, compared

@@ -131,7 +131,11 @@ def test_loss_meter_sums_micro_batches_on_device():
     for step in range(2):
         for micro in range(2):
             meter.add({"task": torch.tensor(1.0 + step), "kd": torch.tensor(0.5)}, 0.5)
-        meter.end_step()
+        assert meter.end_step() == 1.5 + step          # the step's total: the one scalar read per step
+        meter.commit()
+    meter.add({"task": torch.tensor(float("nan"))}, 1.0)
+    assert meter.end_step() != meter.end_step()        # NaN: the loop skips or stops, the window leaves it out
+    meter.discard()
     assert all(isinstance(v, torch.Tensor) for v in meter.sums.values())   # nothing read back yet
     assert meter.read() == {"task": 1.5, "kd": 0.5}
     assert meter.read() == {}

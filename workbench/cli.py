@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.add_argument("--progress-every", type=_steps, default=None, metavar="N",
                    help="not on a terminal: a plain progress line every N steps (default: about 20 per run)")
+    t.add_argument("--processes", type=int, metavar="N", help="train with N processes (a torchrun group: one per "
+                   "GPU, or CPU processes); the same as --set train.processes=N")
 
     r = sub.add_parser("resume", help="continue a run from its last checkpoint (or for more epochs)")
     r.add_argument("run", help="run id or run folder")
@@ -137,6 +139,8 @@ def cmd_config(args):
 def cmd_train(args):
     from . import store   # lazy: --help stays instant
     from .run import loop as trainer   # lazy: --help stays instant
+    if args.processes is not None:
+        args.overrides = [*args.overrides, f"train.processes={args.processes}"]
     cfg = _load_config(args)
     trainer.preflight(cfg)
     paths = store.create_run(cfg)

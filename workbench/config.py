@@ -147,6 +147,9 @@ class RunConfig:
     def validate(self) -> None:
         if self.train.max_steps is None and self.train.epochs <= 0:
             raise ConfigError("train.epochs", "must be above 0 when train.max_steps is not set")
+        if self.train.batch_size < self.train.processes:   # batch_size is the global batch, split across ranks
+            raise ConfigError("train.batch_size", f"is the global batch and must be at least train.processes "
+                              f"({self.train.processes}); raise it or use fewer processes")
         check_combination(self)
 
 

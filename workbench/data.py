@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from datasets import Dataset, DatasetDict
 
+from .datasets_io import files as datasets_io
 from .errors import DataError
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -33,6 +34,8 @@ BUILTIN = {
     "general-zh": ("general/zh.txt", None, "general Chinese sentences", "causal_lm"),
     "pairs": ("pairs/train.jsonl", "pairs/test.jsonl", "paraphrase pairs", "contrastive"),
 }
+
+PREVIEW_FULL_READ_BYTES = 8 * 2**20   # previews of larger files read their first rows only
 
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".parquet": "parquet",
               ".txt": "txt", ".text": "txt", ".conll": "conll", ".bio": "conll", ".bmes": "conll", ".iob": "conll"}
@@ -90,6 +93,9 @@ def read_utf8(path: str) -> str:
 
 def read_table(path: str, fmt: str) -> Dataset:
     """Generic readers: one row per record; txt gives one row per line in a `text` column."""
+    arrow = datasets_io.read(path, fmt)   # Arrow, memory-mapped and cached; None: the readers below explain
+    if arrow is not None:
+        return arrow
     if fmt == "parquet":
         import pandas as pd   # lazy: only for tabular files
         try:
@@ -244,6 +250,12 @@ def general_texts(source: str = "builtin:general", limit: int | None = None, min
 
 def preview(source: str, task, data_cfg, rows: int = 8) -> Dataset:
     """The first rows of a source, for the Data page."""
+    kind, where = resolve_source(source)
+    fmt = data_cfg.format if data_cfg.format != "auto" else sniff_format(where)
+    if kind == "file" and Path(where).stat().st_size > PREVIEW_FULL_READ_BYTES:   # large: read the first rows only
+        first = datasets_io.head(where, fmt, rows)
+        if first is not None:
+            return first
     ds = read_source(source, task, data_cfg)
     ds = _split(ds, "train", source) if isinstance(ds, DatasetDict) else ds
     return ds.select(range(min(rows, len(ds))))

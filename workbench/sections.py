@@ -84,6 +84,9 @@ class TrainConfig:
     precision: str = knob("auto", "Compute precision: 'auto' uses bf16 autocast where the device supports it.",
                           choices=("auto", "fp32", "bf16", "fp16"), advanced=True)
     device: str = knob("auto", "Where to train.", choices=("auto", "cpu", "cuda"), advanced=True)
+    processes: int = knob(1, "Training processes (devices): above 1 the run is a supervised torchrun group, one "
+                          "process per GPU (or CPU processes with gloo); batch_size stays the global batch.",
+                          min=1, max=1024, label="Devices / processes", advanced=True)
     log_every: int = knob(1, "Write a metrics line every N steps.", min=1, advanced=True)
     eval_batch_size: int | None = knob(None, "Batch size for evaluation (default: 2 x batch size).", min=1,
                                        advanced=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 
@@ -11,17 +12,21 @@ class Batches:
     def __init__(self, rows: list[dict], batch_size: int, seed: int, group_by_length: bool):
         self.rows, self.bs, self.seed, self.group = rows, batch_size, seed, group_by_length
         self.per_epoch = math.ceil(len(rows) / batch_size)       # micro-batches per epoch (last may be short)
-        self._cache: tuple[int, list[list[int]]] | None = None
+        self._cache: tuple[int, np.ndarray | list[list[int]]] | None = None
+        self.arrow = hasattr(rows, "column_names")   # a memory-mapped datasets.Dataset: index it, never list it
+        self.lengths = _lengths(rows) if group_by_length and self.arrow else None
 
-    def _epoch_batches(self, epoch: int) -> list[list[int]]:
+    def _epoch_batches(self, epoch: int) -> np.ndarray | list[list[int]]:
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-        order = torch.randperm(len(self.rows), generator=g).tolist()
+        order = torch.randperm(len(self.rows), generator=g)
         if not self.group:
-            return [order[i:i + self.bs] for i in range(0, len(order), self.bs)]
+            return order.numpy()   # 8 bytes a row; micro-batch i is a slice of it (no list per row)
+        order = order.tolist()
         # Sort within windows of 50 batches by length, then shuffle the batches: little padding, still random.
         window, batches = 50 * self.bs, []
         for w in range(0, len(order), window):
-            chunk = sorted(order[w:w + window], key=lambda i: -len(self.rows[i]["input_ids"]))
+            chunk = sorted(order[w:w + window], key=lambda i: -(self.lengths[i] if self.lengths is not None
+                                                                 else len(self.rows[i]["input_ids"])))
             batches += [chunk[i:i + self.bs] for i in range(0, len(chunk), self.bs)]
         perm = torch.randperm(len(batches), generator=g).tolist()
         return [batches[i] for i in perm]
@@ -31,4 +36,14 @@ class Batches:
         epoch, i = divmod(m, self.per_epoch)
         if self._cache is None or self._cache[0] != epoch:
             self._cache = (epoch, self._epoch_batches(epoch))
-        return [self.rows[j] for j in self._cache[1][i]]
+        plan = self._cache[1]
+        idx = plan[i * self.bs:(i + 1) * self.bs].tolist() if isinstance(plan, np.ndarray) else plan[i]
+        if self.arrow:
+            cols = self.rows[idx]    # one read of the rows of this batch
+            return [dict(zip(cols, values)) for values in zip(*cols.values())]
+        return [self.rows[j] for j in idx]
+
+
+def _lengths(ds) -> list[int]:
+    import pyarrow.compute as pc   # lazy: only for Arrow rows grouped by length
+    return pc.list_value_length(ds.data.column("input_ids")).to_numpy()

@@ -23,6 +23,8 @@ from ..model import catalogue as models
 from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
+from ..datasets_io import encoded
+from ..dist.ranks import World, launched
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Preparing, Recorder, Started, Step
 from .jobs import JobManager, StopSignal
@@ -40,6 +42,9 @@ from safetensors.torch import load_file
 # ---------------------------------------------------------------------------------------------------------------
 def run(cfg, paths: store.RunPaths, listener=None, stop: StopSignal | None = None, resume: bool = False) -> dict:
     """Train one run into its folder. Never raises for a failed run: the summary says failed, with the message."""
+    if cfg.train.processes > 1 and not launched():   # several processes: a supervised torchrun group runs the loop
+        from .processes import run_processes   # lazy: only multi-process runs need the launcher
+        return run_processes(cfg, paths, listener, stop, resume)
     rec = Recorder(paths, listener)
     rec.listener = tracking.listener_for(cfg, paths, listener, rec.log)   # train.report_to: TensorBoard, trackio
     stop = stop or StopSignal()
@@ -83,6 +88,7 @@ def preflight(cfg) -> None:
 
 def _train(cfg, paths, rec, stop, resume):
     tc = cfg.train
+    world = World.from_env()   # rank 0 of 1 unless launched by torchrun / accelerate (workbench.dist)
     seed_everything(tc.seed)
     device = pick_device(tc.device)
     precision = pick_precision(tc.precision, device)
@@ -106,7 +112,9 @@ def _train(cfg, paths, rec, stop, resume):
 
     # 3 encode ----------------------------------------------------------------------------------------------------
     rec(Preparing(what="tokenize", rows=sum(len(raw[split]) for split in raw)))
-    rows = {split: task.encode(raw[split], split) for split in raw}
+    # training rows stay in Arrow (memory-mapped, encoded once into the datasets cache); evaluation takes lists
+    rows = {split: encoded.encode(task, raw[split], split) for split in raw}
+    rows.update({split: r.to_list() for split, r in rows.items() if split != "train" and hasattr(r, "to_list")})
     for message in getattr(task, "warnings", ()):
         rec.log(message, "warning")
     if not rows["train"]:
@@ -168,7 +176,12 @@ def _train(cfg, paths, rec, stop, resume):
         t0 = time.perf_counter()
         for micro in range(tc.grad_accum):
             batch_rows = batches.get(step * tc.grad_accum + micro)
-            batch = to_device((packer or task).collate(batch_rows), device)
+            mine = world.shard(batch_rows)   # this rank's rows (all of them with one process)
+            share = world.share(len(mine), len(batch_rows))
+            if not mine:   # a short last batch left this rank nothing: one row at weight 0, so every rank agrees
+                mine, share = batch_rows[:1], 0.0
+            samples += len(batch_rows)
+            batch = to_device((packer or task).collate(mine), device)
             with ctx.autocast():
                 out = (packer or task).forward(model, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
@@ -176,19 +189,22 @@ def _train(cfg, paths, rec, stop, resume):
                 terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}
                 for s in strategies:
                     terms.update(s.loss_terms(batch, out, ctx))
-                loss = sum(terms.values())
+                loss = sum(terms.values()) * share
             scaler.scale(loss / tc.grad_accum).backward()
-            meter.add(terms, 1 / tc.grad_accum)
-            samples += len(batch_rows)
-        step_loss = meter.end_step()   # one scalar read per step: the non-finite guard (train.on_nonfinite)
+            meter.add(terms, share / tc.grad_accum)
+        world.average_gradients(optimizer)
+        # one scalar read per step, agreed by every rank: the non-finite guard (train.on_nonfinite)
+        step_loss = world.mean({"loss": meter.end_step()})["loss"]
         if not math.isfinite(step_loss):
             if tc.on_nonfinite == "stop" or nonfinite_run >= 9:
                 raise WorkbenchError(nonfinite_message(step_loss, step + 1, "run stopped"))
             nonfinite_run += 1
             rec.log(nonfinite_message(step_loss, step + 1, "update skipped"), "warning")
+            meter.discard()
             optimizer.zero_grad(set_to_none=True)
             continue
         nonfinite_run = 0
+        meter.commit()
         if tc.max_grad_norm > 0:
             scaler.unscale_(optimizer)
             params = [p for g in optimizer.param_groups for p in g["params"]]
@@ -204,7 +220,7 @@ def _train(cfg, paths, rec, stop, resume):
         epoch = done * tc.grad_accum / batches.per_epoch
 
         if done % tc.log_every == 0 or done == total_steps:
-            terms_sum = meter.read()   # means over the steps since the last line
+            terms_sum = world.mean(meter.read())   # means over the steps since the last line, over every rank
             rate = samples / max(train_time, 1e-9)
             rec(Step(step=done, total_steps=total_steps, epoch=round(epoch, 4), loss=sum(terms_sum.values()),
                      terms=terms_sum, lr=tc.lr * scheduler.lr_lambdas[0](scheduler.last_epoch - 1),
@@ -213,13 +229,14 @@ def _train(cfg, paths, rec, stop, resume):
 
         epoch_end = (done * tc.grad_accum) // batches.per_epoch > (step * tc.grad_accum) // batches.per_epoch
         eval_due = done == total_steps or (done % tc.eval_every == 0 if tc.eval_every else epoch_end)
+        world.sync_stop(stop)   # every rank leaves at the same step
         stopping = False
         if eval_due:
             metrics = _evaluate(task, model, strategies, rows["validation"], eval_bs, ctx, "validation")
             rec(Eval(step=done, epoch=round(epoch, 4), split="validation", metrics=metrics))
-            stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec)
+            stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec, world.main)
         ck_due = (done % tc.checkpoint_every == 0) if tc.checkpoint_every else eval_due
-        if ck_due or stopping or (stop.requested and stop.mode == "save"):
+        if world.main and (ck_due or stopping or (stop.requested and stop.mode == "save")):   # rank 0 writes
             checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
                             extra_modules, {"best": best}, tc.keep_checkpoints)
         if stopping:
@@ -261,7 +278,7 @@ def _train(cfg, paths, rec, stop, resume):
     for s in strategies:
         metrics.update(s.report())
     return status, metrics, {"key_metric": f"eval_{task.main_metric}", "samples": samples_out,
-                             "precision": precision, "device": str(device)}
+                             "precision": precision, "device": str(device), "world_size": world.size}
 
 
 def _evaluate(task, model, strategies, rows, batch_size, ctx, split, with_predictions=False):
@@ -275,7 +292,7 @@ def _evaluate(task, model, strategies, rows, batch_size, ctx, split, with_predic
     return (metrics, predictions) if with_predictions else metrics
 
 
-def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> bool:
+def _track_best(best, metrics, metric, task, tc, step, model, paths, rec, writes=True) -> bool:
     """Update the best-so-far record; save its weights when early stopping is on. True: stop now."""
     value = metrics.get(metric)
     if value is None:
@@ -285,7 +302,7 @@ def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> boo
                                                                                               "bpc")
     if best["value"] is None or (value > best["value"] if better else value < best["value"]):
         best.update(value=value, step=step, bad_evals=0)
-        if tc.early_stopping_patience:
+        if tc.early_stopping_patience and writes:
             _save_trainable(model, paths.checkpoints / "best")
         return False
     best["bad_evals"] += 1

@@ -4,8 +4,6 @@ moved to the GPU through pinned memory, and loss terms summed on the device and 
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from ..model.anatomy import unwrap
@@ -51,15 +49,18 @@ class LossMeter:
             self.current[k] = self.current[k] + v if k in self.current else v
 
     def end_step(self) -> float:
-        """The step's total loss as a float. A finite step joins the window; a non-finite one is left out (the loop
-        stops or skips that update, see train.on_nonfinite)."""
-        total = float(sum(self.current.values())) if self.current else 0.0
-        if math.isfinite(total):
-            for k, v in self.current.items():
-                self.sums[k] = self.sums[k] + v if k in self.sums else v
-            self.steps += 1
+        """The step's total loss as a float (the one scalar read per step); then `commit()` adds the step to the
+        window, or `discard()` leaves it out (a skipped non-finite update)."""
+        return float(sum(self.current.values())) if self.current else 0.0
+
+    def commit(self) -> None:
+        for k, v in self.current.items():
+            self.sums[k] = self.sums[k] + v if k in self.sums else v
+        self.steps += 1
         self.current = {}
-        return total
+
+    def discard(self) -> None:
+        self.current = {}
 
     def read(self) -> dict[str, float]:
         n = max(self.steps, 1)

@@ -33,14 +33,14 @@ BUILTIN_TEMPLATE = (
 )
 
 
-def conversations(part, split: str) -> list[list[dict]]:
+def conversations(part, split: str, first: int = 1) -> list[list[dict]]:
     """The conversations of a raw split: a `messages` column (chat rows) or Alpaca columns (instruction, input,
     output, optional system / history: hub datasets and CSV files arrive this way). Every row is checked: an
     empty answer, a bad role or a conversation that does not end with an answer is a DataError naming the row."""
     cols = set(part.column_names)
     out = []
     for i, row in enumerate(part):
-        where = f"row {i + 1}"
+        where = f"row {i + first}"
         try:
             if "messages" in cols:
                 msgs = row["messages"]

@@ -24,6 +24,8 @@ import torch
 from datasets import Dataset
 
 from .. import formats
+from ..datasets_io import encoded
+from ..datasets_io import files as datasets_io
 from ..data import column, require_columns
 from ..errors import DataError
 from ..options import knob
@@ -31,6 +33,9 @@ from . import TASKS, _chat
 from .base import Prediction, Task, model_device, pad_batch
 
 EXTRAS_FILE = "causal_lm.json"   # in a saved model folder: {"instructions": true} for instruction-tuned models
+
+
+CHECK_CHUNK = 10_000   # rows validated at a time
 
 
 @TASKS.register("causal_lm")
@@ -71,6 +76,9 @@ class CausalLM(Task):
     def read(self, path: str, fmt: str):
         if self.opts.mode == "text" or fmt not in ("json", "jsonl"):
             return None
+        arrow = datasets_io.read(path, fmt)   # large instruction files: Arrow, memory-mapped; rows checked in check()
+        if arrow is not None and _chat.is_instruction_data(arrow.column_names):
+            return arrow
         try:
             rows = formats._json_rows(path)
         except ValueError as e:
@@ -108,7 +116,12 @@ class CausalLM(Task):
             for split, part in ds.items():
                 if len(part) == 0:
                     raise DataError(f"the {split} data has no conversations")
-                _chat.conversations(part, split)          # raises DataError on a bad row
+                if encoded.already_checked(part, "instructions"):   # the same rows passed before
+                    continue
+                for start in range(0, len(part), CHECK_CHUNK):   # raises DataError on a bad row; chunks: flat memory
+                    _chat.conversations(part.select(range(start, min(start + CHECK_CHUNK, len(part)))), split,
+                                        first=start + 1)
+                encoded.mark_checked(part, "instructions")
             return
         require_columns(ds, {"data.text_column": self.data_cfg.text_column})
         for split, part in ds.items():

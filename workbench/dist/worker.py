@@ -1,0 +1,88 @@
+"""What each rank of a multi-process run executes: `python -m workbench.dist.worker RUN_FOLDER [--resume]`, started
+by torchrun (`python -m workbench train --processes N` does that) or by `accelerate launch` with one of the
+configs in assets/accelerate/.
+
+Rank 0 trains into the run folder itself: metrics.jsonl, summary.json, checkpoints, the registry row and the
+saved model. Every other rank writes its own log and events under RUN_FOLDER/ranks/rank-K/ (where a crashed rank's
+message is found; their summaries go to the small registry in RUN_FOLDER/ranks/) and reads the run's checkpoints when resuming. The stop file RUN_FOLDER/STOP ("cancel" or
+"save"), written by the supervisor, is read by every rank and agreed on at a step boundary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import store
+from ..config import RunConfig
+from ..run import loop
+from .ranks import STOP_CODES, init_process_group
+
+STOP_FILE = "STOP"
+
+
+@dataclass(frozen=True)
+class RankPaths(store.RunPaths):
+    """A rank other than 0: its own folder for everything it writes; the run's checkpoints to resume from."""
+    shared: Path = Path(".")
+
+    @property
+    def checkpoints(self) -> Path: return self.shared / "checkpoints"
+
+
+class FileStop:
+    """A StopSignal read from RUN_FOLDER/STOP. `requested` changes only when the ranks agree (ranks.sync_stop)."""
+
+    def __init__(self, path: Path):
+        self.path, self.mode = path, None
+
+    def poll(self) -> str | None:
+        try:
+            text = self.path.read_text().strip()
+        except OSError:
+            return None
+        return text if text in STOP_CODES and text else "cancel"
+
+    def request(self, mode: str = "cancel") -> None:
+        self.mode = self.mode or mode
+
+    @property
+    def requested(self) -> bool:
+        return self.mode is not None
+
+
+def rank_paths(run: Path, rank: int) -> store.RunPaths:
+    if rank == 0:
+        return store.RunPaths(run)
+    root = run / "ranks" / f"rank-{rank}"
+    root.mkdir(parents=True, exist_ok=True)
+    return RankPaths(root, shared=run)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m workbench.dist.worker")
+    p.add_argument("run", help="run folder (made by python -m workbench train --processes N)")
+    p.add_argument("--resume", action="store_true")
+    args = p.parse_args(argv)
+    for var, what in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")):
+        if os.environ.get(var, "").lower() in ("1", "true"):
+            print(f"error: this accelerate config asks for {what}, which the workbench loop does not do yet (every "
+                  "rank holds the whole model; gradients are all-reduced). Use assets/accelerate/multi_gpu.yaml or "
+                  "multi_node.yaml.", file=sys.stderr)
+            return 2
+    run = Path(args.run).resolve()
+    cfg = RunConfig.load(run / "config.yaml")
+    os.environ["WORKBENCH_DEVICE"] = cfg.train.device
+    world = init_process_group()
+    paths = rank_paths(run, world.rank)
+    if not world.main:
+        cfg.output.save_model = False   # rank 0 saves the model; the others' copies are identical
+    summary = loop.run(cfg, paths, stop=FileStop(run / STOP_FILE), resume=args.resume)
+    return 0 if summary.get("status") != "failed" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
