@@ -23,7 +23,8 @@ LAYERS = (
     ("run", ("workbench.run",)),
     ("evaluate", ("workbench.evaluate",)),
     ("export", ("workbench.export",)),
-    ("surfaces", ("workbench.cli", "workbench.ui")),
+    ("host", ("workbench.host",)),                          # identity, policy, quotas, fair queue (no gradio)
+    ("surfaces", ("workbench.cli", "workbench.ui", "workbench.host.api")),
     ("entry", ("workbench.__main__", "workbench")),
 )
 ROOT = Path(__file__).resolve().parent.parent
