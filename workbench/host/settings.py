@@ -34,7 +34,12 @@ class HostSettings:
     max_queue: int = knob(20, "runs queued + running for everyone together (0 = no limit)", min=0)
 
     def validate(self) -> "HostSettings":
-        check(self, "host")
+        try:
+            check(self, "host")
+        except ConfigError as e:       # name the flag and the variable the host actually sets
+            name = e.field.split(".")[-1]
+            raise ConfigError(f"{flag_name(name)} / {env_name(name)}",
+                              str(e).split(": ", 1)[-1]) from None
         if self.auth_file and not Path(self.auth_file).is_file():
             raise ConfigError("host.auth_file", f"no users file {self.auth_file!r}; write one `name:password` "
                               "a line, or leave --auth-file out")
