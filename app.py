@@ -2,7 +2,8 @@
 
 Options: --host / --port (or GRADIO_SERVER_NAME / GRADIO_SERVER_PORT), --runs-dir (run folders and the registry),
 --uploads-dir (where uploaded data files are copied), --data-dir (extra server folders whose files the UI may use
-as data; repeatable). No network is used: analytics are off and the page loads no fonts or scripts from outside.
+as data; repeatable). Shared mode for many people (--shared, on when SPACE_ID is set; login with --auth-file,
+quotas, admins): see README "Host it" and `python app.py --help`. No network is used: analytics are off and the page loads no fonts or scripts from outside.
 """
 
 import argparse
@@ -19,14 +20,28 @@ def main(argv=None) -> None:
     p.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
                    help="interface to listen on (0.0.0.0 for the local network)")
     p.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
-    p.add_argument("--runs-dir", default="runs", help="folder of run folders and the run registry")
+    p.add_argument("--runs-dir", default=None, help="folder of run folders and the run registry (default: /data/runs "
+                   "when /data exists, as on a Space with persistent storage, else runs)")
     p.add_argument("--uploads-dir", default=None, help="where uploaded data files go (default <runs-dir>/.uploads)")
     p.add_argument("--data-dir", action="append", default=[], help="a server folder whose data files may be used")
+    from workbench.host import settings as host_settings
+    host_settings.add_arguments(p)
     args = p.parse_args(argv)
 
+    from workbench.errors import WorkbenchError
+    from workbench.host.identity import read_users
+    try:
+        settings = host_settings.from_sources(args)
+        auth = read_users(settings.auth_file) if settings.auth_file else None
+    except WorkbenchError as e:
+        p.exit(2, f"error: {e}\n")
+    runs_dir = host_settings.storage_root(args.runs_dir or "runs", explicit=args.runs_dir is not None)
+
     from workbench.ui import build_app, launch_options
-    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir)
-    demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port,
+    demo = build_app(runs_dir, args.uploads_dir, args.data_dir, settings=settings)
+    demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port, auth=auth,
+                                                      max_file_size=f"{settings.max_upload_mb:g}mb"
+                                                      if settings.shared and settings.max_upload_mb else None,
                                                       **launch_options())
 
 

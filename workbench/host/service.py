@@ -33,6 +33,22 @@ class HostService:
         if self.settings.shared:
             self.manager.set_order(fair.round_robin)
 
+    # ---- a page's user ------------------------------------------------------------------------------------------
+    def session_owner(self, session: dict | None) -> str | None:
+        """The owner a page's state names (set on load from the login or the browser id); None = the host user."""
+        if not self.settings.shared:
+            return None
+        owner = (session or {}).get("owner")
+        if not owner:
+            raise WorkbenchError("this page does not know who you are yet; reload it (or sign in)")
+        return owner
+
+    def folder_of(self, session: dict | None) -> Path:
+        return self.access.folder(self.session_owner(session))
+
+    def run_of(self, session: dict | None, run_id: str, write: bool = False):
+        return self.access.resolve(self.session_owner(session), run_id, write)
+
     # ---- starting ---------------------------------------------------------------------------------------------
     def config_from(self, owner, yaml_text: str = "", preset: str = "", overrides=()) -> RunConfig:
         """A RunConfig from YAML text or a preset name, plus overrides; runs go to the owner's folder."""

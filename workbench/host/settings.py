@@ -4,6 +4,7 @@ from these fields."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import typing
 from dataclasses import dataclass, fields
@@ -62,7 +63,7 @@ def add_arguments(parser) -> None:
     for info in describe(HostSettings):
         kw = {"dest": f"host_{info.name}", "default": None, "help": f"{info.help} (env {env_name(info.name)})"}
         if info.kind == "bool":
-            kw["action"] = "store_true"
+            kw["action"] = argparse.BooleanOptionalAction      # --anonymous / --no-anonymous
         elif info.kind == "list":
             kw["action"] = "append"
         parser.add_argument(flag_name(info.name), **kw)
@@ -75,7 +76,7 @@ def from_sources(args=None, env=None) -> HostSettings:
     values = {}
     for f in fields(HostSettings):
         raw = getattr(args, f"host_{f.name}", None) if args is not None else None
-        if raw in (None, False, []):
+        if raw is None or raw == []:
             raw = env.get(env_name(f.name))
         if raw is not None:
             values[f.name] = coerce(raw, hints[f.name], f"{flag_name(f.name)} / {env_name(f.name)}")

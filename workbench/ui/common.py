@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import store
 from ..errors import DataError, ModelError, WorkbenchError
 from . import i18n
 from .form import Form
@@ -24,6 +25,15 @@ class AppContext:
     cache: object | None = None     # evaluate.ModelCache when the evaluate module exists
     parts: dict = field(default_factory=dict)   # components shared between tabs, by name
     later: list = field(default_factory=list)   # event wiring that needs the whole form (run after all tabs)
+    host: object | None = None      # workbench.host.service.HostService: who may see which run (ui/host_page.py)
+
+    def folder(self, session: dict) -> Path:
+        """The runs folder of this page's user (the whole runs dir outside shared mode)."""
+        return self.host.folder_of(session) if self.host else self.runs_dir
+
+    def run(self, session: dict, run_id: str, write: bool = False):
+        """A run this page's user may see (write: change), as RunPaths; else "no such run" (workbench.host)."""
+        return self.host.run_of(session, run_id, write) if self.host else store.RunPaths(self.runs_dir / run_id)
 
 
 def new_session() -> dict:
