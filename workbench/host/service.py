@@ -15,7 +15,7 @@ from ..errors import ConfigError, WorkbenchError
 from ..evaluate.compare import ModelCache, answer_all, compare
 from ..export.formats import FORMATS, export
 from . import fair, quotas
-from .policy import Access
+from .policy import Access, no_such_run
 from .settings import HostSettings
 
 PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
@@ -141,8 +141,26 @@ class HostService:
 
     # ---- using finished runs ------------------------------------------------------------------------------------
     def _refs(self, owner, refs) -> list[str]:
-        """Run ids -> their folders, each asked of the policy; `base` (the first run's base model) passes."""
-        return [r if r.strip() == "base" else str(self.access.resolve(owner, r).root) for r in refs]
+        """Run ids -> their folders, each asked of the policy; `base` (the first run's base model) passes, and an
+        export folder of a run the owner may see."""
+        out = []
+        for ref in refs or []:
+            ref = str(ref).strip()
+            path = Path(ref)
+            if ref == "base":
+                out.append(ref)
+            elif path.is_absolute() and path.parent.name == "exports":
+                run = self.access.resolve(owner, path.parent.parent.name)
+                if path.resolve().parent.parent != run.root.resolve():
+                    raise no_such_run(ref)
+                out.append(str(path.resolve()))
+            else:
+                out.append(str(self.access.resolve(owner, ref).root))
+        return out
+
+    def refs_of(self, session: dict | None, refs) -> list[str]:
+        """A page's model references, each asked of the policy in shared mode (as they are otherwise)."""
+        return self._refs(self.session_owner(session), refs) if self.settings.shared else list(refs or [])
 
     def predict(self, owner, refs, text) -> list[dict]:
         return answer_all(self._refs(owner, refs), text, runs_dir=self.access.folder(owner), cache=self.cache)

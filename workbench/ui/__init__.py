@@ -64,7 +64,7 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
     host's HostSettings (shared mode, quotas; workbench.host) - default single-user."""
     runs_dir = Path(runs_dir).resolve()
     uploads = Path(uploads_dir).resolve() if uploads_dir else runs_dir / ".uploads"
-    roots = allowed_roots(uploads, list(data_dirs))
+    roots = allowed_roots(uploads, list(data_dirs) + host_page.upload_roots(runs_dir, settings))
     tr = i18n.Translator("en")
     form = Form(runs_dir, tr, check_path=lambda source, field: check_source(source, roots, field),
                 initial=initial_config(runs_dir))

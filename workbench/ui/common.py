@@ -33,7 +33,34 @@ class AppContext:
 
     def run(self, session: dict, run_id: str, write: bool = False):
         """A run this page's user may see (write: change), as RunPaths; else "no such run" (workbench.host)."""
-        return self.host.run_of(session, run_id, write) if self.host else store.RunPaths(self.runs_dir / run_id)
+        if self.host and self.host.settings.shared:
+            return self.host.run_of(session, run_id, write)
+        return store.RunPaths(self.runs_dir / run_id)
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.host and self.host.settings.shared)
+
+    def refs(self, session: dict, refs) -> list[str]:
+        """Model references (run ids, base, export folders) the page's user may use (workbench.host policy)."""
+        return self.host.refs_of(session, refs) if self.host else list(refs or [])
+
+    def owner(self, session: dict):
+        """This page's user for the host's operations (None = the host user, outside shared mode)."""
+        return self.host.session_owner(session) if self.host else None
+
+    def rows(self, session: dict, status: str | None = None, text: str | None = None) -> list[dict]:
+        """The registry rows this page's user may see, newest first."""
+        if self.host and self.host.settings.shared:
+            return self.host.access.runs(self.owner(session), status, text)
+        return store.Registry(self.runs_dir).list(status=status, text=text)
+
+    def visible(self, session: dict, run_ids) -> list[str]:
+        """The ids among run_ids this page's user may see."""
+        if not (self.host and self.host.settings.shared):
+            return list(run_ids or [])
+        owner = (session or {}).get("owner")
+        return [r for r in run_ids or [] if owner and self.host.access.may_see(owner, r)]
 
 
 def new_session() -> dict:

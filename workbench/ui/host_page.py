@@ -27,6 +27,12 @@ def service(runs_dir, settings: HostSettings | None, data_dirs, cache) -> HostSe
                        extra_roots=[Path(p) for p in data_dirs], cache=cache)
 
 
+def upload_roots(runs_dir, settings: HostSettings | None) -> list[Path]:
+    """Where shared mode keeps uploads (each user's under users/<owner>/.uploads; the host's policy confines a
+    run to its owner's own)."""
+    return [Path(runs_dir) / "users"] if settings and settings.shared else []
+
+
 def identify(ctx: AppContext, browser_id: str | None, request: gr.Request | None) -> dict:
     """The session keys that say who this page is: owner (None outside shared mode) and the browser's id."""
     browser_id = browser_id or secrets.token_hex(16)
