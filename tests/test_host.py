@@ -217,3 +217,29 @@ def test_settings_from_flags_env_and_space(monkeypatch):
     with pytest.raises(ConfigError, match="WORKBENCH_MAX_STEPS"):
         host_settings.from_sources(None, {"WORKBENCH_MAX_STEPS": "-1"})
     assert not host_settings.from_sources(None, {}).shared
+
+
+def test_admin_sees_every_run_the_queue_and_disk_and_cancels_any(make_cfg, tiny_cls_data, tiny_bert_dir, tmp_path):
+    gate = threading.Event()
+
+    def run(cfg, paths, listener=None, stop=None, resume=False):
+        gate.wait(10)
+        return store.update_summary(paths, status="cancelled" if stop.requested else "completed")
+
+    svc = _service(tmp_path / "runs", run, roots=[tiny_bert_dir, Path(tiny_cls_data["train"]).parent],
+                   admins=["root"], max_active_runs=0)
+    a = svc.train("alice", _cfg(make_cfg, tiny_cls_data, tiny_bert_dir, max_steps=1))
+    b = svc.train("bob", _cfg(make_cfg, tiny_cls_data, tiny_bert_dir, max_steps=1))
+    with pytest.raises(WorkbenchError, match="admins"):
+        svc.admin_view("alice")
+    view = svc.admin_view("root")
+    assert [(q["run_id"], q["owner"], q["state"]) for q in view["queue"]] == [(a, "alice", "running"),
+                                                                             (b, "bob", "queued")]
+    assert set(view["disk_mb"]) == {"host", "alice", "bob"} and view["disk_mb"]["alice"] > 0
+    assert {r["id"] for r in view["runs"]} == {a, b}
+    svc.stop("root", b, save=False)                   # an admin cancels anyone's run
+    assert svc.status("bob", b)["status"] == "cancelled"
+    with pytest.raises(WorkbenchError, match="no such run"):
+        svc.stop("bob", a)
+    gate.set()
+    svc.manager.wait(a, 30)
