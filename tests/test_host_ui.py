@@ -69,3 +69,29 @@ def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_d
     assert "limit is 1 MB per upload" in on_upload(str(big), bob)[1]
     # alice's run is still there and hers
     assert list(list_runs("", "", alice, [])[0].iloc[:, 0]) == [rid]
+
+
+def test_identity_from_login_oauth_or_browser(tmp_path):
+    from types import SimpleNamespace as NS
+
+    from workbench.host import api
+    from workbench.host.service import HostService
+    from workbench.host.policy import Access
+    from workbench.run.jobs import JobManager
+    s = HostSettings(shared=True)
+    svc = HostService(s, Access(tmp_path, s), JobManager(lambda *a, **k: {}))
+    login = NS(username="Ann Lee", session_hash="h1", request=NS(session={}))
+    oauth = NS(username=None, session_hash="h2",
+               request=NS(session={"oauth_info": {"userinfo": {"preferred_username": "ann-hf"}}}))
+    anon = NS(username=None, session_hash="h3", request=NS())
+    assert api.request_owner(svc, login).startswith("Ann-Lee-")            # unsafe characters: a hashed suffix
+    assert api.request_owner(svc, oauth) == "ann-hf"
+    assert api.request_owner(svc, anon, "browser-1") == api.request_owner(svc, anon, "browser-1") != \
+        api.request_owner(svc, anon, "browser-2")
+    assert api.request_owner(svc, login) != api.request_owner(svc, NS(username="host", session_hash="x"))
+    s.anonymous = False
+    with pytest.raises(Exception, match="sign in"):
+        api.request_owner(svc, anon)
+    from workbench.ui.train_tab import final_html
+    assert "step limit" in final_html({"status": "stopped", "stop_reason": "the host's step limit (5 steps per "
+                                       "run) was reached"}, "en")

@@ -21,6 +21,8 @@ HOST_STRINGS = {
     "host.quota.max_upload_mb": _s("{value} MB per upload", "每个上传文件最多 {value} MB"),
     "host.quota.max_disk_mb": _s("{value} MB of disk per user", "每位用户最多 {value} MB 磁盘"),
     "host.quota.max_queue": _s("{value} runs in the queue in all", "队列中总共最多 {value} 个运行"),
+    "host.stopped": _s("Stopped and saved: {reason}. Resume it from the Runs tab when the limit allows.",
+                       "已停止并保存：{reason}。额度允许时可在运行记录页继续。"),
     "tab.admin": _s("Admin", "管理"),
     "admin.only": _s("This tab is for the host's admins (--admins).", "此页仅供主机管理员使用（--admins）。"),
     "admin.refresh": _s("Refresh", "刷新"),

@@ -66,6 +66,8 @@ def final_html(summary: dict, lang: str) -> str:
     out = []
     if summary.get("status") == "failed" and summary.get("error"):
         out.append(message_html(i18n.t("train.failed", lang, error=summary["error"])))
+    if summary.get("stop_reason"):      # a host's limit stopped and saved it (shared mode)
+        out.append(message_html(i18n.t("host.stopped", lang, reason=summary["stop_reason"]), "warn"))
     metrics = {k: v for k, v in (summary.get("metrics") or {}).items()
                if k.startswith("eval_") and isinstance(v, (int, float)) and not isinstance(v, bool)}
     if metrics:
