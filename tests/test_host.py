@@ -243,3 +243,12 @@ def test_admin_sees_every_run_the_queue_and_disk_and_cancels_any(make_cfg, tiny_
         svc.stop("bob", a)
     gate.set()
     svc.manager.wait(a, 30)
+
+
+def test_host_engine_parts_do_not_import_gradio():
+    import subprocess
+    import sys
+    code = ("import sys, workbench.host.service, workbench.host.policy, workbench.host.quotas, workbench.host.fair, "
+            "workbench.host.identity, workbench.host.settings; "
+            "bad = [m for m in sys.modules if m == 'gradio' or m.startswith('gradio.')]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
