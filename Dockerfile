@@ -9,6 +9,7 @@
 # BASE_IMAGE: any Debian/Ubuntu image; Python is installed from apt when the image has none (a debootstrap base).
 # TORCH_INDEX: where torch comes from (the default PyPI wheel would pull several GB of CUDA libraries on CPU).
 # PIP_FIND_LINKS: a wheelhouse searched first (e.g. the CPU torch wheel served from the build machine's disk).
+# EXTRA_CA_URL (below): a CA that pip must trust too, behind a TLS-inspecting proxy.
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
@@ -27,8 +28,17 @@ ENV PATH=/opt/venv/bin:$PATH \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /home/user/app
 
+# EXTRA_CA_URL: a CA certificate (PEM) pip must also trust during the build, for a network behind a TLS-inspecting
+# proxy; it is used for this one step and not kept in the image.
+ARG EXTRA_CA_URL=""
 COPY --chown=1000:1000 requirements.txt .
-RUN PIP_FIND_LINKS="${PIP_FIND_LINKS}" pip install --extra-index-url "${TORCH_INDEX}" -r requirements.txt
+RUN set -e; if [ -n "${EXTRA_CA_URL}" ]; then \
+        python3 -c "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())" \
+            "${EXTRA_CA_URL}" > /tmp/extra-ca.pem; \
+        cat /etc/ssl/certs/ca-certificates.crt /tmp/extra-ca.pem > /tmp/pip-ca.pem; export PIP_CERT=/tmp/pip-ca.pem; \
+    fi; \
+    PIP_FIND_LINKS="${PIP_FIND_LINKS}" pip install --extra-index-url "${TORCH_INDEX}" -r requirements.txt; \
+    rm -f /tmp/extra-ca.pem /tmp/pip-ca.pem
 
 COPY --chown=1000:1000 . .
 USER 1000

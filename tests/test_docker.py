@@ -27,6 +27,8 @@ pytestmark = pytest.mark.docker
 REPO = Path(__file__).resolve().parents[1]
 BASE = os.environ.get("WB_DOCKER_BASE", "local/debian:bookworm")
 WHEELHOUSE = Path(os.environ.get("WB_WHEELHOUSE", "/opt/wheels"))
+# behind a TLS-inspecting proxy the build's pip must trust its CA too: this machine's bundle, served like the wheels
+EXTRA_CA = os.environ.get("WB_EXTRA_CA", os.environ.get("PIP_CERT", os.environ.get("SSL_CERT_FILE", "")))
 TAG = "workbench:docker-test"
 
 
@@ -59,14 +61,24 @@ def test_image_builds_on_a_local_base_and_serves_the_page():
                                   f"--bridge=none --storage-driver=vfs &\n{info.stderr[-500:]}")
     assert list(WHEELHOUSE.glob("torch-*+cpu-*.whl")), f"no CPU torch wheel in {WHEELHOUSE} (set WB_WHEELHOUSE)"
     _local_base()
+    served = Path(tempfile.mkdtemp(prefix="wb-wheelhouse-"))      # the CPU torch wheel (+ the CA), on loopback
+    for wheel in WHEELHOUSE.glob("torch-*+cpu-*.whl"):
+        (served / wheel.name).symlink_to(wheel)
+    extra = []
+    if EXTRA_CA and Path(EXTRA_CA).is_file():
+        shutil.copy(EXTRA_CA, served / "extra-ca.pem")
     wheel_port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(wheel_port), "--bind", "127.0.0.1"],
-                              cwd=WHEELHOUSE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=served, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if (served / "extra-ca.pem").is_file():
+        extra = ["--build-arg", f"EXTRA_CA_URL=http://127.0.0.1:{wheel_port}/extra-ca.pem"]
     port, name = _free_port(), f"wb-test-{os.getpid()}"
     try:
         t0 = time.time()
         build = subprocess.run(["docker", "build", "--network=host", "--build-arg", f"BASE_IMAGE={BASE}",
-                                "--build-arg", f"PIP_FIND_LINKS=http://127.0.0.1:{wheel_port}/", "-t", TAG, "."],
+                                "--build-arg", f"PIP_FIND_LINKS=http://127.0.0.1:{wheel_port}/",
+                                # no PyTorch index from here: the wheelhouse answers (404 for the rest) at once
+                                "--build-arg", f"TORCH_INDEX=http://127.0.0.1:{wheel_port}/", *extra, "-t", TAG, "."],
                                cwd=REPO, capture_output=True, text=True,
                                env={**os.environ, "DOCKER_BUILDKIT": "0"})   # the classic builder: no buildx
         build_s = time.time() - t0

@@ -95,3 +95,21 @@ def test_identity_from_login_oauth_or_browser(tmp_path):
     from workbench.ui.train_tab import final_html
     assert "step limit" in final_html({"status": "stopped", "stop_reason": "the host's step limit (5 steps per "
                                        "run) was reached"}, "en")
+
+
+def test_admin_tab_is_for_admins_only(tmp_path, make_cfg):
+    from workbench import store
+    runs = tmp_path / "runs"
+    app = build_app(runs, settings=HostSettings(shared=True, admins=["root"]))
+    ctx = app.workbench
+    paths = store.create_run(make_cfg(output={"runs_dir": str(ctx.host.access.folder("alice"))}), owner="alice",
+                             status="completed")
+    show = _handler(app, "show", "host_page")
+    msg, queue, disk, runs_frame = show({**common.new_session(), "owner": "root"})
+    assert msg == "" and list(runs_frame["id"]) == [paths.run_id] and list(runs_frame["owner"]) == ["alice"]
+    assert set(disk["owner"]) == {"host", "alice"}
+    msg, queue, disk, runs_frame = show({**common.new_session(), "owner": "alice"})
+    assert "for the host&#x27;s admins" in msg and runs_frame is None
+    cancel = _handler(app, "do_cancel", "host_page")
+    assert "not queued or running" in cancel(paths.run_id, {**common.new_session(), "owner": "root"})[0]
+    assert "admins" in cancel(paths.run_id, {**common.new_session(), "owner": "alice"})[0]
