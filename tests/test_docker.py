@@ -6,8 +6,9 @@ the base image is local, made with
     debootstrap --variant=minbase bookworm DIR && tar -C DIR -c . | docker import - local/debian:bookworm
 (this test makes it when it is missing), and build and run use --network=host. The CPU torch wheel comes from a
 wheelhouse on this disk (WB_WHEELHOUSE, default /opt/wheels, holding torch-2.13.0+cpu-*.whl), served on loopback
-by `python -m http.server` and handed to pip as PIP_FIND_LINKS; everything else comes from PyPI (and Python itself
-from Debian's apt). The figures (build seconds, image MB, seconds to serve) are printed and written to
+by `python -m http.server` and handed to pip as PIP_FIND_LINKS (and as TORCH_INDEX, so no PyTorch index is asked);
+everything else comes from PyPI (and Python itself from Debian's apt). Behind a TLS-inspecting proxy the build's
+pip also trusts this machine's CA bundle (WB_EXTRA_CA, default $PIP_CERT), served the same way as EXTRA_CA_URL. The figures (build seconds, image MB, seconds to serve) are printed and written to
 bench/out/docker.json for BENCHMARKS.md."""
 
 import json
