@@ -37,6 +37,7 @@ RUN set -e; if [ -n "${EXTRA_CA_URL}" ]; then \
             "${EXTRA_CA_URL}" > /tmp/extra-ca.pem; \
         cat /etc/ssl/certs/ca-certificates.crt /tmp/extra-ca.pem > /tmp/pip-ca.pem; export PIP_CERT=/tmp/pip-ca.pem; \
     fi; \
+    pip install --upgrade pip; \
     PIP_FIND_LINKS="${PIP_FIND_LINKS}" pip install --extra-index-url "${TORCH_INDEX}" -r requirements.txt; \
     rm -f /tmp/extra-ca.pem /tmp/pip-ca.pem
 
