@@ -2,8 +2,8 @@
 
 Options: --host / --port (or GRADIO_SERVER_NAME / GRADIO_SERVER_PORT), --runs-dir (run folders and the registry),
 --uploads-dir (where uploaded data files are copied), --data-dir (extra server folders whose files the UI may use
-as data; repeatable), --auth-file (optional login: user:password lines). No network is used: analytics are off
-and the page loads no fonts or scripts from outside.
+as data; repeatable). Shared mode for many people (--shared, on when SPACE_ID is set; login with --auth-file,
+quotas, admins): see README "Host it" and `python app.py --help`. No network is used: analytics are off and the page loads no fonts or scripts from outside.
 """
 
 import argparse
@@ -20,32 +20,35 @@ def main(argv=None) -> None:
     p.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
                    help="interface to listen on (0.0.0.0 for the local network)")
     p.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
-    p.add_argument("--runs-dir", default="runs", help="folder of run folders and the run registry")
+    p.add_argument("--runs-dir", default=None, help="folder of run folders and the run registry (default: /data/runs "
+                   "when /data exists, as on a Space with persistent storage, else runs)")
     p.add_argument("--uploads-dir", default=None, help="where uploaded data files go (default <runs-dir>/.uploads)")
     p.add_argument("--data-dir", action="append", default=[], help="a server folder whose data files may be used")
-    p.add_argument("--auth-file", help="optional login: a file of user:password lines (keep it out of the repo)")
+    from workbench.host import settings as host_settings
+    host_settings.add_arguments(p)
     p.add_argument("--demo-settings", default=None, help="YAML of the Demo stories' models and budgets "
                    "(workbench/demo.py DemoSettings; default: the bundled model, a few minutes per story)")
     args = p.parse_args(argv)
 
     from workbench.ui import build_app, launch_options
     from workbench.errors import WorkbenchError
-    auth = settings = None
-    if args.auth_file:
-        from workbench.safety import read_auth_file
-        try:
-            auth = read_auth_file(args.auth_file)
-        except WorkbenchError as e:
-            p.exit(2, f"error: {e}\n")
-    if args.demo_settings:
-        from workbench.demo import DemoSettings
-        try:
-            settings = DemoSettings.load(args.demo_settings)
-        except WorkbenchError as e:
-            p.exit(2, f"error: --demo-settings: {e}\n")
-    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir, settings)
+    from workbench.host.identity import read_users
+    demo_settings = None
+    try:
+        settings = host_settings.from_sources(args)
+        auth = read_users(settings.auth_file) if settings.auth_file else None
+        if args.demo_settings:
+            from workbench.demo import DemoSettings
+            demo_settings = DemoSettings.load(args.demo_settings)
+    except WorkbenchError as e:
+        p.exit(2, f"error: {e}\n")
+    runs_dir = host_settings.storage_root(args.runs_dir or "runs", explicit=args.runs_dir is not None)
+    demo = build_app(runs_dir, args.uploads_dir, args.data_dir, demo_settings=demo_settings, settings=settings)
+    options = launch_options()   # its max_file_size: the app's upload limit; a host's quota may lower it
+    if settings.shared and settings.max_upload_mb:
+        options["max_file_size"] = f"{settings.max_upload_mb:g}mb"
     demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port, auth=auth,
-                                                      **launch_options())
+                                                      **options)
 
 
 if __name__ == "__main__":

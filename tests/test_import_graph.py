@@ -28,7 +28,8 @@ LAYERS = (
     ("evaluate", ("workbench.evaluate",)),
     ("export", ("workbench.export",)),
     ("stories", ("workbench.demo", "workbench.study")),   # guided demos and studies: many runs, compared
-    ("surfaces", ("workbench.cli", "workbench.ui")),
+    ("host", ("workbench.host",)),                          # identity, policy, quotas, fair queue (no gradio)
+    ("surfaces", ("workbench.cli", "workbench.ui", "workbench.host.api")),
     ("entry", ("workbench.__main__", "workbench")),
 )
 ROOT = Path(__file__).resolve().parent.parent

@@ -75,8 +75,9 @@ def new_run_id(run_name: str | None = None) -> str:
     return f"{prefix}{stamp}-{secrets.token_hex(2)}"
 
 
-def create_run(cfg, status: str = "queued") -> RunPaths:
-    """Make the run folder with its config and first summary, and register it."""
+def create_run(cfg, status: str = "queued", owner: str | None = None) -> RunPaths:
+    """Make the run folder with its config and first summary, and register it. `owner`: who started it in shared
+    mode (workbench.host); None is the host user."""
     runs_dir = Path(cfg.output.runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
     for _ in range(20):   # two runs started in the same second may draw the same id: draw again
@@ -89,7 +90,8 @@ def create_run(cfg, status: str = "queued") -> RunPaths:
     paths.config.write_text(cfg.to_yaml())
     write_summary(paths, {"run_id": paths.run_id, "status": status, "created": time.time(),
                           "task": cfg.task.name, "model": cfg.model.name,
-                          "strategy": "+".join(cfg.strategy_names()), "metrics": {}})
+                          "strategy": "+".join(cfg.strategy_names()), "metrics": {},
+                          **({"owner": owner} if owner else {})})
     return paths
 
 
@@ -170,6 +172,9 @@ class Registry:
         con.execute("""CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, created REAL, updated REAL, status TEXT, task TEXT, model TEXT, strategy TEXT,
             key_metric TEXT, key_value REAL, metrics TEXT, config TEXT, error TEXT, parent TEXT)""")
+        if "owner" not in {r[1] for r in con.execute("PRAGMA table_info(runs)")}:
+            # registries from before shared mode: their rows belong to the host user (owner NULL = host)
+            con.execute("ALTER TABLE runs ADD COLUMN owner TEXT")
         return con
 
     def upsert(self, paths: RunPaths, summary: dict) -> None:
@@ -179,9 +184,10 @@ class Registry:
         row = (paths.run_id, summary.get("created"), summary.get("updated"), summary.get("status"),
                summary.get("task"), summary.get("model"), summary.get("strategy"), key,
                metrics.get(key) if key else None, json.dumps(metrics, default=str), config, summary.get("error"),
-               summary.get("parent"))
+               summary.get("parent"), summary.get("owner"))
         with self._connect() as con:
-            con.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+            con.execute("INSERT OR REPLACE INTO runs (id, created, updated, status, task, model, strategy, key_metric,"
+                        " key_value, metrics, config, error, parent, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
         con.close()
 
     def rebuild(self) -> int:

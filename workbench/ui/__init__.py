@@ -24,6 +24,7 @@ from ..run import loop as trainer
 from .uploads import MAX_UPLOAD_MB
 from ..demo import DemoRunner
 from . import study_tab
+from . import host_page
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -61,13 +62,14 @@ def has_module(name: str) -> bool:
 
 
 def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
-              data_dirs: list[str | Path] = (), demo_settings=None) -> gr.Blocks:
+              data_dirs: list[str | Path] = (), demo_settings=None, settings=None) -> gr.Blocks:
     """Build the whole app. `uploads_dir` (default <runs_dir>/.uploads) receives uploaded files; `data_dirs` are
     extra server folders whose files may be used as data (besides uploads and the built-in sets);
-    `demo_settings` (a workbench.demo.DemoSettings) sets the Demo stories' models and budgets."""
+    `demo_settings` (a workbench.demo.DemoSettings) sets the Demo stories' models and budgets; `settings`: the
+    host's HostSettings (shared mode, quotas; workbench.host) - default single-user."""
     runs_dir = Path(runs_dir).resolve()
     uploads = Path(uploads_dir).resolve() if uploads_dir else runs_dir / ".uploads"
-    roots = allowed_roots(uploads, list(data_dirs))
+    roots = allowed_roots(uploads, list(data_dirs) + host_page.upload_roots(runs_dir, settings))
     tr = i18n.Translator("en")
     form = Form(runs_dir, tr, check_path=lambda source, field: check_source(source, roots, field),
                 initial=initial_config(runs_dir))
@@ -75,10 +77,12 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
     if has_module("evaluate"):   # loaded models kept between comparisons: one cache per app, not per module
         cache = ModelCache()
     ctx = AppContext(runs_dir, uploads, roots, form, tr, cache)
+    ctx.host = host_page.service(runs_dir, settings, data_dirs, cache)
 
     with gr.Blocks(title="Workbench", analytics_enabled=False) as demo:
         session = gr.State(new_session())
         ctx.parts["session"] = session
+        host_page.build_header(ctx)
         with gr.Row(elem_classes="wb-header", equal_height=True):
             tr.make(gr.HTML, text=lambda lang: f'<div class="wb-title"><b>Workbench</b>'
                     f'<span>{i18n.t("app.subtitle", lang)}</span></div>')
@@ -110,9 +114,12 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
                     export_tab.build(ctx)
             with tr.make(gr.Tab, label="tab.study", id="study", elem_id="tab-study"):
                 ctx.parts["study"] = study_tab.build(ctx)
+            host_page.build_admin_tab(ctx)
         for wire in ctx.later:   # events that read or write the whole form, now that it is complete
             wire()
         _wire_page(demo, ctx, lang, data_page, train_page, runs_page)
+        host_page.add_api(ctx)
+    host_page.hide_other_endpoints(demo)
     demo.workbench = ctx   # the app's form, translator and handlers, for tests (read-only use)
     return demo
 
@@ -141,17 +148,20 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
     if "export_about" in ctx.parts:   # the chosen export format's description
         switched.then(*ctx.parts["export_about"], show_progress="hidden")
 
-    def on_load(session_state, request: gr.Request):
-        """Attach to the job this process is running (a reloaded page or a second browser sees it)."""
-        active = trainer.manager.active()
-        new = dict(session_state)
+    def on_load(session_state, browser_id, request: gr.Request):
+        """Attach to the job this process is running (a reloaded page or a second browser sees it); in shared
+        mode, only to one of this user's own."""
+        new = {**session_state, **host_page.identify(ctx, browser_id, request)}
+        active = host_page.visible(ctx, new, trainer.manager.active())
         if active:
             new.update(run_id=active[0], drawn=-1)
         accept = (request.headers.get("accept-language", "") if request else "").lower()
         lang_value = "zh" if accept.startswith("zh") else new["lang"]
-        return new, gr.Timer(active=bool(active)), lang_value
+        return new, gr.Timer(active=bool(active)), lang_value, new.get("browser_id")
 
-    demo.load(on_load, session, [session, timer, lang], show_progress="hidden") \
+    browser = ctx.parts["browser_id"]
+    demo.load(on_load, [session, browser], [session, timer, lang, browser], show_progress="hidden") \
+        .then(host_page.on_page_load(ctx), session, ctx.parts["host_outputs"], show_progress="hidden") \
         .then(*ctx.parts["demo_poll"], show_progress="hidden") \
         .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
         .then(check_fn, check_in, check_out, show_progress="hidden") \

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import safety, store
 from ..errors import DataError, ModelError, WorkbenchError
 from . import i18n
 from .form import Form
@@ -24,6 +25,42 @@ class AppContext:
     cache: object | None = None     # evaluate.ModelCache when the evaluate module exists
     parts: dict = field(default_factory=dict)   # components shared between tabs, by name
     later: list = field(default_factory=list)   # event wiring that needs the whole form (run after all tabs)
+    host: object | None = None      # workbench.host.service.HostService: who may see which run (ui/host_page.py)
+
+    def folder(self, session: dict) -> Path:
+        """The runs folder of this page's user (the whole runs dir outside shared mode)."""
+        return self.host.folder_of(session) if self.host else self.runs_dir
+
+    def run(self, session: dict, run_id: str, write: bool = False):
+        """A run this page's user may see (write: change), as RunPaths; else "no such run" (workbench.host)."""
+        if self.host and self.host.settings.shared:
+            return self.host.run_of(session, run_id, write)
+        return store.RunPaths(safety.run_folder(self.runs_dir, run_id))   # a plain id inside the runs folder
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.host and self.host.settings.shared)
+
+    def refs(self, session: dict, refs) -> list[str]:
+        """Model references (run ids, base, export folders) the page's user may use (workbench.host policy)."""
+        return self.host.refs_of(session, refs) if self.host else safety.confine_refs(refs, self.runs_dir)
+
+    def owner(self, session: dict):
+        """This page's user for the host's operations (None = the host user, outside shared mode)."""
+        return self.host.session_owner(session) if self.host else None
+
+    def rows(self, session: dict, status: str | None = None, text: str | None = None) -> list[dict]:
+        """The registry rows this page's user may see, newest first."""
+        if self.host and self.host.settings.shared:
+            return self.host.access.runs(self.owner(session), status, text)
+        return store.Registry(self.runs_dir).list(status=status, text=text)
+
+    def visible(self, session: dict, run_ids) -> list[str]:
+        """The ids among run_ids this page's user may see."""
+        if not (self.host and self.host.settings.shared):
+            return [r for r in run_ids or [] if safety.is_run(self.runs_dir, r)]
+        owner = (session or {}).get("owner")
+        return [r for r in run_ids or [] if owner and self.host.access.may_see(owner, r)]
 
 
 def new_session() -> dict:

@@ -211,6 +211,8 @@ def build(ctx: AppContext) -> dict:
         if not path:
             return gr.update(), ""
         try:
+            if ctx.shared:       # the user's own uploads folder, within the host's size and disk limits
+                return str(ctx.host.store_upload(ctx.owner(session_state), path, store_upload)), ""
             return str(store_upload(path, ctx.uploads_dir)), ""
         except WorkbenchError as e:
             return gr.update(), message_html(error_text(e, session_state["lang"]))

@@ -95,7 +95,7 @@ def build(ctx: AppContext) -> dict:
         with gr.Column(scale=3, min_width=400):
             tr.make(gr.Markdown, text="eval.intro", elem_classes="wb-intro")
             chosen = tr.make(gr.Dropdown, label="eval.models", info="eval.models_info", multiselect=True,
-                             max_choices=MAX_MODELS, choices=model_choices(ctx.runs_dir), value=[],
+                             max_choices=MAX_MODELS, choices=model_choices(ctx.runs_dir)[:1 if ctx.shared else None], value=[],
                              elem_id="eval-models")
         with gr.Column(scale=2, min_width=300):
             with gr.Row():
@@ -131,8 +131,7 @@ def build(ctx: AppContext) -> dict:
         try:
             if not refs or len(refs) < 2:
                 raise WorkbenchError(i18n.t("eval.pick", lang, n=MAX_MODELS))
-            refs = safety.confine_refs(refs, ctx.runs_dir)
-            result = compare(list(refs), split=split_name, runs_dir=ctx.runs_dir,
+            result = compare(ctx.refs(session_state, refs), split=split_name, runs_dir=ctx.folder(session_state),
                              max_examples=int(n) if n else None, retention=bool(keep), memory=bool(mem),
                              cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
         except Exception as e:   # engine messages (and anything unexpected) show in the page
@@ -148,13 +147,16 @@ def build(ctx: AppContext) -> dict:
     run.click(on_compare, [chosen, split, limit, retention, memory, session], [msg, summary, table, notes, disagree],
               concurrency_limit=1)
 
-    def on_models(refs):
-        kind = input_kind(refs or [], ctx.runs_dir)
+    def on_models(refs, session_state):
+        try:
+            kind = input_kind(ctx.refs(session_state, refs), ctx.folder(session_state))
+        except WorkbenchError:
+            kind = "text"
         return gr.update(visible=kind != "qa"), gr.update(visible=kind == "qa"), gr.update(visible=kind == "qa")
 
-    chosen.change(on_models, chosen, [text, question, context], show_progress="hidden")
-    chosen.focus(lambda s: gr.update(choices=model_choices(ctx.runs_dir, s["lang"])), session, chosen,
-                 show_progress="hidden", api_name="eval_model_choices")   # named for API clients
+    chosen.change(on_models, [chosen, session], [text, question, context], show_progress="hidden")
+    chosen.focus(lambda s: gr.update(choices=model_choices(ctx.folder(s), s["lang"])), session, chosen,
+                 show_progress="hidden")
 
     def on_ask(refs, t, q, c, session_state):
         lang = session_state["lang"]
@@ -162,8 +164,8 @@ def build(ctx: AppContext) -> dict:
         try:
             if not refs:
                 raise WorkbenchError(i18n.t("eval.pick_any", lang))
-            refs = safety.confine_refs(refs, ctx.runs_dir)
-            if input_kind(refs, ctx.runs_dir) == "qa":
+            refs = ctx.refs(session_state, refs)                 # shared mode: only what this user may see
+            if input_kind(refs, ctx.folder(session_state)) == "qa":
                 value = {"question": (q or "").strip(), "context": (c or "").strip()}
                 empty = not (value["question"] and value["context"])
             else:
@@ -171,7 +173,7 @@ def build(ctx: AppContext) -> dict:
                 empty = not value
             if empty:
                 raise WorkbenchError(i18n.t("eval.empty_input", lang))
-            out = answer_all(list(refs), value, runs_dir=ctx.runs_dir, cache=ctx.cache)
+            out = answer_all(list(refs), value, runs_dir=ctx.folder(session_state), cache=ctx.cache)
         except Exception as e:
             return [message_html(error_text(e, lang)), None, gr.update(visible=False), *hidden]
         frame = pd.DataFrame([[a["model"], a["display"], fmt_value(a["confidence"]) if a["confidence"] is not None

@@ -59,7 +59,7 @@ def build(ctx: AppContext) -> dict:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=340):
             tr.make(gr.Markdown, text="export.intro", elem_classes="wb-intro")
-            run = tr.make(gr.Dropdown, label="export.run", choices=finished_runs(ctx.runs_dir), value=None,
+            run = tr.make(gr.Dropdown, label="export.run", choices=[] if ctx.shared else finished_runs(ctx.runs_dir), value=None,
                           elem_id="export-run")
             fmt = tr.make(gr.Radio, label="export.format", choices=list(FORMATS), value="merged",
                           elem_id="export-format")
@@ -81,16 +81,15 @@ def build(ctx: AppContext) -> dict:
 
     fmt.change(show_about, [fmt, session], about, show_progress="hidden")
     ctx.parts["export_about"] = (show_about, [fmt, session], about)
-    run.focus(lambda: gr.update(choices=finished_runs(ctx.runs_dir)), None, run, show_progress="hidden",
-              api_name="export_run_choices")   # named for API clients
+    run.focus(lambda s: gr.update(choices=finished_runs(ctx.folder(s))), session, run, show_progress="hidden")
 
     def on_export(run_id, fmt_name, n, mem, session_state, progress=gr.Progress()):
         lang = session_state["lang"]
         try:
             if not run_id:
                 raise WorkbenchError(i18n.t("export.pick", lang))
-            safety.run_folder(ctx.runs_dir, run_id)
-            folder = export(run_id, fmt_name, runs_dir=ctx.runs_dir, max_examples=int(n) if n else None,
+            paths = ctx.run(session_state, run_id, write=True)     # shared mode: only the user's own runs
+            folder = export(str(paths.root), fmt_name, runs_dir=paths.root.parent, max_examples=int(n) if n else None,
                             memory=bool(mem), cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
         except Exception as e:   # engine messages (and anything unexpected) show in the page
             return message_html(error_text(e, lang)), "", None, None, ""

@@ -71,7 +71,7 @@ def build(ctx: AppContext) -> dict:
                                                       for p in models.CATALOGUE])
             folder = tr.make(gr.Textbox, label="model.folder", info="model.folder_info", value=folder0,
                              visible=m0 == "folder", elem_id="model-folder", placeholder="/path/to/model")
-            run = tr.make(gr.Dropdown, label="model.run", info="model.run_info", choices=run_choices(ctx.runs_dir),
+            run = tr.make(gr.Dropdown, label="model.run", info="model.run_info", choices=[] if ctx.shared else run_choices(ctx.runs_dir),
                           value=run0, visible=m0 == "run", allow_custom_value=True, elem_id="model-run")
             hub = tr.make(gr.Textbox, label="model.hub", info="model.hub_info", value=hub0, visible=m0 == "hub",
                           elem_id="model-hub", placeholder="distilbert-base-uncased")
@@ -93,13 +93,14 @@ def build(ctx: AppContext) -> dict:
         if not name:
             return "", message_html(tr.t("model.empty", lang), "info")
         try:
-            info = models.describe(name, ctx.runs_dir)
+            info = models.describe(name, ctx.folder(session))
         except Exception as e:   # ModelError for a bad folder/offline hub id; show it next to the field
             return "", message_html(error_text(e, lang))
         return facts_html(info, lang), ""
 
     session = ctx.parts["session"]
     inputs = [mode, catalogue, folder, run, hub, session]
+    run.focus(lambda s: gr.update(choices=run_choices(ctx.folder(s))), session, run, show_progress="hidden")
     mode.change(show_mode, mode, [catalogue, folder, run, hub], show_progress="hidden")
     for comp, events in ((mode, ("change",)), (catalogue, ("change",)), (run, ("change",)),
                          (folder, ("submit", "blur")), (hub, ("submit", "blur"))):

@@ -136,8 +136,8 @@ def build(ctx: AppContext) -> dict:
 
     def list_runs(q, st, session_state, chosen):
         lang = session_state["lang"]
-        rows = registry.list(status=st or None, text=q or None)
-        ids = [r["id"] for r in registry.list()]
+        rows = ctx.rows(session_state, status=st or None, text=q or None)
+        ids = [r["id"] for r in ctx.rows(session_state)]
         return runs_frame(rows, lang), gr.update(choices=ids, value=[c for c in (chosen or []) if c in ids])
 
     list_io = ([query, status_filter, session, selected], [table, selected])
@@ -155,17 +155,17 @@ def build(ctx: AppContext) -> dict:
 
     def on_selected(chosen, m, x, session_state):
         lang = session_state["lang"]
-        chosen = [c for c in (chosen or []) if safety.is_run(ctx.runs_dir, c)]   # ids from the page: confined
-        runs = [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in chosen]
+        chosen = ctx.visible(session_state, chosen)     # shared mode: only runs this user may see
+        runs = [(rid, store.read_metrics(ctx.run(session_state, rid))) for rid in chosen]
         names = list(dict.fromkeys(n for _, ev in runs for n in plots.metric_names(ev))) or ["loss"]
         m = m if m in names else names[0]
-        cfgs = {rid: read_config(ctx.runs_dir, rid) for rid in chosen}
+        cfgs = {rid: read_config(ctx.run(session_state, rid).root.parent, rid) for rid in chosen}
         diff_frame = config_diff(cfgs, lang) if len(chosen) > 1 else \
             pd.DataFrame({i18n.t("runs.diff_pick", lang): []})
-        info = details_html(ctx.runs_dir, chosen[-1], lang) if chosen else ""
+        info = details_html(ctx.run(session_state, chosen[-1]).root.parent, chosen[-1], lang) if chosen else ""
         more = None
         if len(chosen) == 1:
-            epochs_done = (store.read_json(store.RunPaths(ctx.runs_dir / chosen[0]).summary, {}) or {}) \
+            epochs_done = (store.read_json(ctx.run(session_state, chosen[0]).summary, {}) or {}) \
                 .get("metrics", {}).get("epochs")
             base = epochs_done or (cfgs[chosen[0]].get("train") or {}).get("epochs") or 0
             more = int(float(base)) + 1
@@ -176,8 +176,7 @@ def build(ctx: AppContext) -> dict:
     selected.change(on_selected, *sel_io, show_progress="hidden")
     for comp in (metric, x_axis):
         comp.change(lambda c, m, x, s: plots.overlay_figure(
-            [(rid, store.read_metrics(store.RunPaths(ctx.runs_dir / rid))) for rid in (c or [])
-             if safety.is_run(ctx.runs_dir, rid)], m, x, s["lang"]),
+            [(rid, store.read_metrics(ctx.run(s, rid))) for rid in ctx.visible(s, c)], m, x, s["lang"]),
             [selected, metric, x_axis, session], overlay, show_progress="hidden")
 
     # ---- actions ----------------------------------------------------------------------------------------------
@@ -194,7 +193,7 @@ def build(ctx: AppContext) -> dict:
 
     def on_watch(chosen, session_state):
         try:
-            return go_watch(one(chosen, session_state["lang"]), session_state)
+            return go_watch(ctx.run(session_state, one(chosen, session_state["lang"])).run_id, session_state)
         except WorkbenchError as e:
             return session_state, gr.update(), gr.update(), message_html(error_text(e, session_state["lang"]))
 
@@ -207,7 +206,8 @@ def build(ctx: AppContext) -> dict:
                 if not n or n <= 0:
                     raise WorkbenchError(i18n.t("runs.need_epochs", lang))
                 overrides = [f"train.epochs={float(n)}", "train.max_steps=null"]
-            trainer.manager.resume(run_id, ctx.runs_dir, overrides=overrides)
+            ctx.host.resume(ctx.owner(session_state), run_id, overrides) if ctx.host else \
+                trainer.manager.resume(run_id, ctx.runs_dir, overrides=overrides)
             return go_watch(run_id, session_state)
         except WorkbenchError as e:
             gr.Warning(error_text(e, lang))
@@ -232,7 +232,7 @@ def build(ctx: AppContext) -> dict:
         errors = []
         for rid in chosen or []:
             try:
-                registry.delete(rid)
+                ctx.host.delete(ctx.owner(session_state), rid) if ctx.host else registry.delete(rid)
             except WorkbenchError as e:
                 errors.append(error_text(e, lang))
         return gr.update(visible=False), message_html("; ".join(errors)) if errors else \

@@ -69,6 +69,8 @@ def final_html(summary: dict, lang: str) -> str:
     out = []
     if summary.get("status") == "failed" and summary.get("error"):
         out.append(message_html(i18n.t("train.failed", lang, error=summary["error"])))
+    if summary.get("stop_reason"):      # a host's limit stopped and saved it (shared mode)
+        out.append(message_html(i18n.t("host.stopped", lang, reason=summary["stop_reason"]), "warn"))
     metrics = {k: v for k, v in (summary.get("metrics") or {}).items()
                if k.startswith("eval_") and isinstance(v, (int, float)) and not isinstance(v, bool)}
     if metrics:
@@ -187,7 +189,7 @@ def build(ctx: AppContext) -> dict:
         try:
             cfg = form.to_config(values)
             trainer.preflight(cfg)
-            run_id = trainer.manager.submit(cfg)
+            run_id = ctx.host.train(ctx.owner(session_state), cfg) if ctx.host else trainer.manager.submit(cfg)
         except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
             slot = slot_of(e) if isinstance(e, WorkbenchError) else "general"
             text = error_text(e, lang)
@@ -208,7 +210,10 @@ def build(ctx: AppContext) -> dict:
         try:
             if not run_id:
                 raise WorkbenchError(i18n.t("train.nothing", lang))
-            (trainer.manager.stop_and_save if mode == "save" else trainer.manager.cancel)(run_id)
+            if ctx.host:                      # asks who may stop it (shared mode)
+                ctx.host.stop(ctx.owner(session_state), run_id, save=mode == "save")
+            else:
+                (trainer.manager.stop_and_save if mode == "save" else trainer.manager.cancel)(run_id)
         except WorkbenchError as e:
             gr.Warning(error_text(e, lang))
             return message_html(error_text(e, lang)), gr.Timer(active=True)
@@ -225,7 +230,9 @@ def build(ctx: AppContext) -> dict:
         run_id = session_state.get("run_id")
         if not run_id:
             return [session_state, gr.Timer(active=False)] + [gr.skip()] * 10
-        paths = store.RunPaths(ctx.runs_dir / run_id)
+        if not ctx.visible(session_state, [run_id]):
+            return [{**session_state, "run_id": None}, gr.Timer(active=False)] + [gr.skip()] * 10
+        paths = ctx.run(session_state, run_id)
         snap = trainer.manager.snapshot(run_id)
         summary = store.read_json(paths.summary, {}) or {}
         state = snap["state"] if snap else store.live_status(paths, summary)
@@ -254,19 +261,19 @@ def build(ctx: AppContext) -> dict:
     poll_out = [session, timer, status, progress, loss_plot, lr_plot, eval_plot, final, log, stop, save, watch]
     timer.tick(poll, session, poll_out, show_progress="hidden", concurrency_limit=None)
 
-    def watch_choices():
+    def watch_choices(session_state):
         try:
-            recent = [r["id"] for r in store.Registry(ctx.runs_dir).list()[:20]]
+            recent = [r["id"] for r in ctx.rows(session_state)[:20]]
         except Exception:
             recent = []
-        return gr.update(choices=list(dict.fromkeys(trainer.manager.active() + recent)))
+        return gr.update(choices=list(dict.fromkeys(ctx.visible(session_state, trainer.manager.active()) + recent)))
 
     def on_watch(run_id, session_state):
-        if not run_id or run_id == session_state.get("run_id") or not safety.is_run(ctx.runs_dir, run_id):
+        if not run_id or run_id == session_state.get("run_id") or not ctx.visible(session_state, [run_id]):
             return session_state, gr.update()
         return {**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True)
 
-    watch.focus(watch_choices, None, watch, show_progress="hidden")
+    watch.focus(watch_choices, session, watch, show_progress="hidden")
     watch.input(on_watch, [watch, session], [session, timer], show_progress="hidden")
     def wire():   # after every tab is built: these read or write the whole form
         config_io = ([session, *form.inputs], [yaml_box, cli_box, msg, plan])

@@ -1,0 +1,115 @@
+"""Shared mode through the page's own handlers (no browser): two users, each page's session naming its owner;
+every control that takes a run id asks the host's policy, so the second user gets "no such run" (or nothing) for
+the first user's run in the Runs, Train, Evaluate and Export tabs, and uploads land in the uploader's folder."""
+
+from pathlib import Path
+
+import pytest
+
+from workbench.config import RunConfig
+from workbench.host.settings import HostSettings
+from workbench.run import loop as trainer
+from workbench.ui import build_app, common, host_page
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def _handler(app, name, module=""):
+    (fn,) = {f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == name
+             and getattr(f.fn, "__module__", "").endswith(module)}
+    return fn
+
+
+def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_data):
+    runs = tmp_path / "runs"
+    app = build_app(runs, data_dirs=[tiny_bert_dir, Path(tiny_cls_data["train"]).parent],
+                    settings=HostSettings(shared=True, max_upload_mb=1))
+    ctx = app.workbench
+    names = sorted(f.api_name for f in app.fns.values() if f.api_visibility == "public")
+    assert names == ["compare", "export", "predict", "runs", "status", "stop", "train"]
+    who = host_page.identify(ctx, None, None)                      # no login: this browser's own id
+    assert who["owner"].startswith("anon-") and host_page.identify(ctx, who["browser_id"], None) == who
+    alice = {**common.new_session(), "owner": "alice"}
+    bob = {**common.new_session(), "owner": "bob"}
+    cfg = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
+                               "test": tiny_cls_data["test"]}, "train": {"max_steps": 3, "batch_size": 8,
+                               "precision": "fp32"}, "output": {"runs_dir": str(runs)}})
+    alice = ctx.parts["on_start"](alice, *ctx.form.values(cfg))[0]
+    rid = alice["run_id"]
+    assert rid and trainer.manager.wait(rid, 120) == "completed"
+    assert (runs / "users" / "alice" / rid / "model").is_dir()
+
+    list_runs = ctx.parts["runs_list"][0]
+    assert list(list_runs("", "", alice, [])[0].iloc[:, 0]) == [rid]
+    assert list_runs("", "", bob, [rid])[1]["choices"] == []               # bob's list: empty, his pick dropped
+    # Runs tab: details / overlay / diff see nothing; watch, resume, continue, delete say "no such run"
+    details = ctx.parts["on_selected"]([rid], "loss", "step", bob)[3]
+    assert details == "" and rid in ctx.parts["on_selected"]([rid], "loss", "step", alice)[3]
+    assert "no such run" in ctx.parts["on_resume"]([rid], 2, bob, True)[3]
+    assert "no such run" in _handler(app, "on_watch", "runs_tab")([rid], bob)[3]
+    assert "no such run" in str(ctx.parts["do_delete"]([rid], bob)[1])
+    # Train tab: watching alice's run by id shows nothing, stopping it is refused
+    poll = ctx.parts["poll"][0]
+    out = poll({**bob, "run_id": rid})
+    assert out[0]["run_id"] is None and "completed" not in str(out[2:])
+    assert "no such run" in ctx.parts["on_stop"]({**bob, "run_id": rid}, "cancel")[0]
+    assert "completed" in poll(alice)[2]
+    # Evaluate and Export tabs
+    ask = _handler(app, "on_ask", "evaluate_tab")
+    assert "no such run" in ask([rid], "a lovely film", "", "", bob)[0]
+    assert rid in str(ask([rid], "a lovely film", "", "", alice)[1])
+    assert "no such run" in _handler(app, "on_compare")([rid, "base"], "test", 8, False, False, bob)[0]
+    assert "no such run" in _handler(app, "on_export")(rid, "merged", 8, False, bob)[0]
+    # uploads: into the uploader's own folder, within the size limit
+    on_upload = _handler(app, "on_upload")
+    stored, msg = on_upload(tiny_cls_data["test"], bob)
+    assert Path(stored).parent == (runs / "users" / "bob" / ".uploads").resolve() and msg == ""
+    big = tmp_path / "big.csv"
+    big.write_text("text,label\n" + "x,y\n" * 400_000)
+    assert "limit is 1 MB per upload" in on_upload(str(big), bob)[1]
+    # alice's run is still there and hers
+    assert list(list_runs("", "", alice, [])[0].iloc[:, 0]) == [rid]
+
+
+def test_identity_from_login_oauth_or_browser(tmp_path):
+    from types import SimpleNamespace as NS
+
+    from workbench.host import api
+    from workbench.host.service import HostService
+    from workbench.host.policy import Access
+    from workbench.run.jobs import JobManager
+    s = HostSettings(shared=True)
+    svc = HostService(s, Access(tmp_path, s), JobManager(lambda *a, **k: {}))
+    login = NS(username="Ann Lee", session_hash="h1", request=NS(session={}))
+    oauth = NS(username=None, session_hash="h2",
+               request=NS(session={"oauth_info": {"userinfo": {"preferred_username": "ann-hf"}}}))
+    anon = NS(username=None, session_hash="h3", request=NS())
+    assert api.request_owner(svc, login).startswith("Ann-Lee-")            # unsafe characters: a hashed suffix
+    assert api.request_owner(svc, oauth) == "ann-hf"
+    assert api.request_owner(svc, anon, "browser-1") == api.request_owner(svc, anon, "browser-1") != \
+        api.request_owner(svc, anon, "browser-2")
+    assert api.request_owner(svc, login) != api.request_owner(svc, NS(username="host", session_hash="x"))
+    s.anonymous = False
+    with pytest.raises(Exception, match="sign in"):
+        api.request_owner(svc, anon)
+    from workbench.ui.train_tab import final_html
+    assert "step limit" in final_html({"status": "stopped", "stop_reason": "the host's step limit (5 steps per "
+                                       "run) was reached"}, "en")
+
+
+def test_admin_tab_is_for_admins_only(tmp_path, make_cfg):
+    from workbench import store
+    runs = tmp_path / "runs"
+    app = build_app(runs, settings=HostSettings(shared=True, admins=["root"]))
+    ctx = app.workbench
+    paths = store.create_run(make_cfg(output={"runs_dir": str(ctx.host.access.folder("alice"))}), owner="alice",
+                             status="completed")
+    show = _handler(app, "show", "host_page")
+    msg, queue, disk, runs_frame = show({**common.new_session(), "owner": "root"})
+    assert msg == "" and list(runs_frame["id"]) == [paths.run_id] and list(runs_frame["owner"]) == ["alice"]
+    assert set(disk["owner"]) == {"host", "alice"}
+    msg, queue, disk, runs_frame = show({**common.new_session(), "owner": "alice"})
+    assert "for the host&#x27;s admins" in msg and runs_frame is None
+    cancel = _handler(app, "do_cancel", "host_page")
+    assert "not queued or running" in cancel(paths.run_id, {**common.new_session(), "owner": "root"})[0]
+    assert "admins" in cancel(paths.run_id, {**common.new_session(), "owner": "alice"})[0]

@@ -1,0 +1,127 @@
+"""The page's side of hosting (workbench.host): who this page's user is (login, Hugging Face OAuth, or an id kept
+in this browser), the host's limits shown in the header, the admin tab, and the public API endpoints. The tabs ask
+`ctx.folder(session)` / `ctx.run(session, id)`, which come here through ctx.host."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from ..errors import WorkbenchError
+from ..host import api
+from ..host.policy import Access
+from ..host.service import HostService
+from ..host.settings import HostSettings, quota_lines
+from ..run import loop as trainer
+from . import i18n, i18n_host  # noqa: F401  (i18n_host adds the shared-mode strings)
+from .common import AppContext, error_text, message_html
+
+
+def service(runs_dir, settings: HostSettings | None, data_dirs, cache) -> HostService:
+    settings = settings or HostSettings()
+    return HostService(settings, Access(Path(runs_dir), settings), trainer.manager,
+                       extra_roots=[Path(p) for p in data_dirs], cache=cache)
+
+
+def upload_roots(runs_dir, settings: HostSettings | None) -> list[Path]:
+    """Where shared mode keeps uploads (each user's under users/<owner>/.uploads; the host's policy confines a
+    run to its owner's own)."""
+    return [Path(runs_dir) / "users"] if settings and settings.shared else []
+
+
+def identify(ctx: AppContext, browser_id: str | None, request: gr.Request | None) -> dict:
+    """The session keys that say who this page is: owner (None outside shared mode) and the browser's id."""
+    browser_id = browser_id or secrets.token_hex(16)
+    try:
+        owner = api.request_owner(ctx.host, request, browser_id)
+    except WorkbenchError:          # login required and none given: every action then says "sign in"
+        owner = None
+    return {"owner": owner, "browser_id": browser_id}
+
+
+def visible(ctx: AppContext, session: dict, run_ids: list[str]) -> list[str]:
+    """The run ids (e.g. the JobManager's active ones) this page's user may see."""
+    if not ctx.host.settings.shared:
+        return list(run_ids)
+    owner = session.get("owner")
+    return [r for r in run_ids if owner and ctx.host.access.may_see(owner, r)]
+
+
+def build_header(ctx: AppContext) -> None:
+    """The browser's id (kept across reloads), a sign-in button on a Space, who you are and the host's limits."""
+    settings = ctx.host.settings
+    ctx.parts["browser_id"] = gr.BrowserState(None, storage_key="workbench-browser-id")
+    who = gr.Markdown("", elem_id="wb-who", visible=settings.shared)
+    limits = gr.Markdown("", elem_id="wb-limits", visible=settings.shared and bool(quota_lines(settings)))
+    if settings.shared and os.environ.get("SPACE_ID"):
+        gr.LoginButton()
+    ctx.parts["host_outputs"] = [who, limits]
+
+
+def on_page_load(ctx: AppContext):
+    settings = ctx.host.settings
+
+    def fill(session):
+        lang, owner = session.get("lang", "en"), session.get("owner")
+        if not settings.shared:
+            return "", ""
+        key = "host.anonymous" if owner and owner.startswith("anon-") else "host.you"
+        who = i18n.t(key, lang, owner=owner) if owner else i18n.t("admin.only", lang)
+        limits = "; ".join(i18n.t(f"host.quota.{name}", lang, value=f"{value:g}")
+                           for name, value in quota_lines(settings))
+        return who, i18n.t("host.quotas", lang, limits=limits) if limits else ""
+    return fill
+
+
+def build_admin_tab(ctx: AppContext) -> None:
+    """Every user's runs, the queue, disk use, cancel any run: for the users named in --admins."""
+    if not ctx.host.settings.shared:
+        return
+    tr, session = ctx.tr, ctx.parts["session"]
+    with tr.make(gr.Tab, label="tab.admin", id="admin", elem_id="tab-admin"):
+        msg = gr.HTML("")
+        refresh = tr.make(gr.Button, text="admin.refresh", size="sm")
+        queue = tr.make(gr.Dataframe, label="admin.queue", interactive=False)
+        disk = tr.make(gr.Dataframe, label="admin.disk", interactive=False)
+        runs = tr.make(gr.Dataframe, label="admin.runs", interactive=False)
+        with gr.Row():
+            run_id = tr.make(gr.Textbox, label="admin.run_id", scale=3)
+            cancel = tr.make(gr.Button, text="admin.cancel", variant="stop", scale=1)
+
+    def show(session_state, note=""):
+        lang = session_state.get("lang", "en")
+        try:
+            view = ctx.host.admin_view(ctx.host.session_owner(session_state))
+        except WorkbenchError:
+            return message_html(i18n.t("admin.only", lang), "info"), None, None, None
+        cols = ("id", "owner", "status", "task", "model", "strategy")
+        return (message_html(note, "ok") if note else "",
+                pd.DataFrame(view["queue"], columns=["run_id", "owner", "state"]),
+                pd.DataFrame(sorted(view["disk_mb"].items()), columns=["owner", "MB"]),
+                pd.DataFrame([[r.get(c) for c in cols] for r in view["runs"]], columns=cols))
+
+    def do_cancel(rid, session_state):
+        lang = session_state.get("lang", "en")
+        try:
+            owner = ctx.host.session_owner(session_state)
+            ctx.host.admin_view(owner)              # admins only
+            ctx.host.stop(owner, (rid or "").strip(), save=False)
+        except Exception as e:
+            return message_html(error_text(e, lang)), *show(session_state)[1:]
+        return show(session_state, i18n.t("admin.cancelled", lang, run_id=rid.strip()))
+
+    outs = [msg, queue, disk, runs]
+    refresh.click(show, session, outs, show_progress="hidden")
+    cancel.click(do_cancel, [run_id, session], outs, show_progress="hidden")
+
+
+def add_api(ctx: AppContext) -> None:
+    api.add_endpoints(ctx.host)
+
+
+def hide_other_endpoints(demo: gr.Blocks) -> None:
+    api.hide_other_endpoints(demo)
