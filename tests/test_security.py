@@ -12,6 +12,7 @@ import pytest
 gr = pytest.importorskip("gradio")
 
 from workbench import safety, store  # noqa: E402
+from workbench.host.identity import read_users  # noqa: E402
 from workbench.errors import WorkbenchError  # noqa: E402
 from workbench.ui import build_app, common, launch_options, uploads  # noqa: E402
 
@@ -136,9 +137,9 @@ def test_trust_remote_code_and_pickle_are_off_by_default():
 def test_auth_file_is_read_with_clear_errors(tmp_path):
     f = tmp_path / "users"
     f.write_text("# who may log in\nalice:s3cret:with:colons\n\nbob:pw\n")
-    assert safety.read_auth_file(f) == [("alice", "s3cret:with:colons"), ("bob", "pw")]
+    assert read_users(f) == [("alice", "s3cret:with:colons"), ("bob", "pw")]
     f.write_text("alice\n")
-    with pytest.raises(WorkbenchError, match="line 1: expected user:password"):
-        safety.read_auth_file(f)
-    with pytest.raises(WorkbenchError, match="cannot read it"):
-        safety.read_auth_file(tmp_path / "missing")
+    with pytest.raises(WorkbenchError, match="line 1: write `name:password`"):
+        read_users(f)
+    with pytest.raises(WorkbenchError, match="cannot read"):
+        read_users(tmp_path / "missing")

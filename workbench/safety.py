@@ -162,24 +162,3 @@ def confine_refs(refs, runs_dir: str | Path) -> list[str]:
                                      "the list") from None
             out.append(ref)
     return out
-
-
-def read_auth_file(path: str | Path) -> list[tuple[str, str]]:
-    """`user:password` per line (blank lines and # comments skipped) for the app's optional login (--auth-file)."""
-    pairs = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise WorkbenchError(f"--auth-file {path}: cannot read it ({e.strerror}); give a file of user:password "
-                             "lines") from None
-    for n, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        user, sep, password = line.partition(":")
-        if not sep or not user.strip() or not password:
-            raise WorkbenchError(f"--auth-file {path}, line {n}: expected user:password")
-        pairs.append((user.strip(), password))
-    if not pairs:
-        raise WorkbenchError(f"--auth-file {path} has no user:password line")
-    return pairs

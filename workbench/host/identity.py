@@ -43,7 +43,12 @@ def owner_of(settings, username: str | None = None, browser_id: str | None = Non
 def read_users(path: str | Path) -> list[tuple[str, str]]:
     """A users file: one `name:password` a line; blank lines and lines starting with # are skipped."""
     users = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError("host.auth_file", f"cannot read {path} ({getattr(e, 'strerror', None) or e}); give a UTF-8 "
+                          "file of `name:password` lines") from None
+    for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
