@@ -44,8 +44,8 @@ def bert_no_dropout(tmp_path_factory) -> str:
 
 @pytest.fixture
 def cfg_for(make_cfg, tiny_cls_data, bert_no_dropout):
-    def build(processes: int, steps: int, **train):
-        return make_cfg(model={"name": bert_no_dropout},
+    def build(processes: int, steps: int, model=None, **train):
+        return make_cfg(model=model or {"name": bert_no_dropout},
                         data={"train": tiny_cls_data["train"], "test": tiny_cls_data["test"], "max_length": 32},
                         train={"max_steps": steps, "processes": processes, "scheduler": "constant",
                                "warmup_ratio": 0.0, "eval_every": 1000, **train})
@@ -127,8 +127,9 @@ def _gone(pids, timeout=30.0) -> bool:
 
 
 def test_stop_and_save_ends_every_rank(cfg_for):
+    """Also a from-scratch model: its tokenizer is trained once, by rank 0, and every rank uses that one."""
     manager = JobManager(trainer.run)
-    run_id = manager.submit(cfg_for(2, 100_000, log_every=1))
+    run_id = manager.submit(cfg_for(2, 100_000, model={"name": "bert-tiny", "vocab_size": 300}, log_every=1))
     paths = manager._job(run_id).paths
     pids = _rank_pids(paths, 2)
     assert len(set(pids)) == 2 and os.getpid() not in pids
@@ -139,6 +140,8 @@ def test_stop_and_save_ends_every_rank(cfg_for):
     assert summary["status"] == "stopped" and summary["world_size"] == 2
     assert any(paths.checkpoints.glob("step-*"))                           # saved at the step it stopped
     assert "did not stop at a step boundary" not in paths.log.read_text()   # cooperative: no SIGTERM needed
+    assert (paths.tokenizer / "tokenizer_config.json").is_file()
+    assert not (paths.root / "ranks" / "rank-1" / "tokenizer").exists()
     steps = step_losses(paths)
     assert max(steps) < 100_000
 

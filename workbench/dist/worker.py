@@ -5,7 +5,8 @@ configs in assets/accelerate/.
 Rank 0 trains into the run folder itself: metrics.jsonl, summary.json, checkpoints, the registry row and the
 saved model. Every other rank writes its own log and events under RUN_FOLDER/ranks/rank-K/ (where a crashed rank's
 message is found; their summaries go to the small registry in RUN_FOLDER/ranks/) and reads the run's checkpoints when resuming. The stop file RUN_FOLDER/STOP ("cancel" or
-"save"), written by the supervisor, is read by every rank and agreed on at a step boundary.
+"save"), written by the supervisor, is read by every rank and agreed on at a step boundary. A from-scratch
+tokenizer is trained once, by rank 0, into RUN_FOLDER/tokenizer, and loaded by every rank.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import store
+import torch.distributed
+
+from .. import data, store, tasks
 from ..config import RunConfig
+from ..model import catalogue as models
 from ..run import loop
 from .ranks import STOP_CODES, init_process_group
 
@@ -31,6 +35,8 @@ class RankPaths(store.RunPaths):
 
     @property
     def checkpoints(self) -> Path: return self.shared / "checkpoints"
+    @property
+    def tokenizer(self) -> Path: return self.shared / "tokenizer"
 
 
 class FileStop:
@@ -78,10 +84,27 @@ def main(argv=None) -> int:
     os.environ["WORKBENCH_DEVICE"] = cfg.train.device
     world = init_process_group()
     paths = rank_paths(run, world.rank)
+    _shared_tokenizer(cfg, paths, world)
     if not world.main:
         cfg.output.save_model = False   # rank 0 saves the model; the others' copies are identical
     summary = loop.run(cfg, paths, stop=FileStop(run / STOP_FILE), resume=args.resume)
     return 0 if summary.get("status") != "failed" else 1
+
+
+def _shared_tokenizer(cfg, paths, world) -> None:
+    """From-scratch models train their tokenizer on the data, and WordPiece training is not deterministic from one
+    call to the next: rank 0 trains it into the run folder before the others start, and every rank loads that one.
+    A failure here is left to the loop, which reports it on every rank the usual way."""
+    source = models.resolve(cfg.model.name, cfg.output.runs_dir)
+    if source.kind == "scratch" and world.main and not (paths.tokenizer / "tokenizer_config.json").is_file():
+        try:
+            task = tasks.build(cfg)
+            raw = data.load(cfg.data, task, cfg.train.seed)
+            models.load_tokenizer(source, cfg.model, texts=task.tokenizer_texts(raw), cache_dir=paths.tokenizer)
+        except Exception:
+            pass
+    if source.kind == "scratch":
+        torch.distributed.barrier()
 
 
 if __name__ == "__main__":
