@@ -105,6 +105,8 @@ def test_hub_ids_in_front_matter():
     assert hub_id("minilm") == "sentence-transformers/all-MiniLM-L6-v2"
     assert hub_id("Qwen/Qwen2.5-0.5B") == "Qwen/Qwen2.5-0.5B"
     assert hub_id("gpt-tiny") is None and hub_id("builtin:sentiment") is None and hub_id("/tmp/x/y") is None
+    assert hub_id("data/train.csv") is None and hub_id("../shared/data/x.txt") is None
+    assert hub_id("stanfordnlp/sst2") == "stanfordnlp/sst2"
 
 
 def test_offline_message_and_exit_2(world, capsys, monkeypatch):

@@ -20,6 +20,7 @@ from pathlib import Path
 HUB_IDS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2"}
 LICENSES = {"sentence-transformers/all-MiniLM-L6-v2": "apache-2.0"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_FILES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt", ".conll", ".bio", ".bmes", ".yaml", ".safetensors")
 
 
 def hub_id(name) -> str | None:
@@ -28,7 +29,7 @@ def hub_id(name) -> str | None:
         return None
     if name in HUB_IDS:
         return HUB_IDS[name]
-    if _HUB_ID.match(name) and not Path(name).exists() and not name.startswith(("builtin:", ".", "/")):
+    if _HUB_ID.match(name) and not Path(name).exists() and not name.endswith(_FILES):
         return name
     return None
 
