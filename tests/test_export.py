@@ -59,7 +59,7 @@ def no_pickle(folder: Path):
 
 
 def test_formats_listed():
-    assert set(FORMATS) == {"merged", "int8", "bnb8", "bnb4", "onnx", "pruned"}
+    assert set(FORMATS) == {"merged", "int8", "bnb8", "bnb4", "onnx", "pruned", "gguf-f16", "gguf-q8_0"}
     assert all(isinstance(v, str) and v for v in FORMATS.values())
 
 
