@@ -93,6 +93,9 @@ def test_staged_export_folder_with_license(world):
         card, data, name, results = _card(staged)
         assert data["license"] == "apache-2.0" and data["library_name"] == "transformers"
         assert "merged" in data["tags"] and "## How to load" in card.text
+        import yaml
+        train = yaml.safe_load((staged / "config.yaml").read_text())["data"]["train"]
+        assert {r.dataset_name for r in results} == {train}                 # not "the run's own"
         report = json.loads((staged / "report.json").read_text())
         assert {r.metric_type: r.metric_value for r in results}["accuracy"] == report["metrics"]["accuracy"]
     finally:

@@ -34,11 +34,22 @@ def hub_id(name) -> str | None:
     return None
 
 
-def card_data(report: dict, info: dict, auto_class: str, license: str | None = None):
+def data_name(report: dict, config_text: str | None = None):
+    """The evaluation data's name: the report's, or the run config's training source when the report says only that
+    the run's own data was used."""
+    data = report.get("data")
+    if config_text and (not data or data == "the run's own"):
+        import yaml
+        data = ((yaml.safe_load(config_text) or {}).get("data") or {}).get("train") or data
+    return data
+
+
+def card_data(report: dict, info: dict, auto_class: str, license: str | None = None, config_text: str | None = None):
     """ModelCardData for an export's report.json (or a run's, see run_report)."""
     from huggingface_hub import EvalResult, ModelCardData
 
     from .modelcard import PIPELINES
+    report = {**report, "data": data_name(report, config_text)}
     fmt = report.get("format") or "run"
     base = hub_id(report.get("base_model") or info.get("base_model"))
     pipeline = PIPELINES.get(auto_class)
@@ -60,8 +71,9 @@ def card_data(report: dict, info: dict, auto_class: str, license: str | None = N
         model_name=name if results else None, eval_results=results)
 
 
-def front_matter(report: dict, info: dict, auto_class: str, license: str | None = None) -> str:
-    return "---\n" + card_data(report, info, auto_class, license).to_yaml() + "\n---"
+def front_matter(report: dict, info: dict, auto_class: str, license: str | None = None,
+                 config_text: str | None = None) -> str:
+    return "---\n" + card_data(report, info, auto_class, license, config_text).to_yaml() + "\n---"
 
 
 def run_report(run_root: Path) -> dict:

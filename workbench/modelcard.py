@@ -59,7 +59,7 @@ def model_card(report: dict, folder: Path) -> str:
     from .tasks import TASKS
     auto_class = TASKS.get(report["task"], "task").auto_class
     from .hub_card import front_matter
-    lines = [front_matter(report, info, auto_class), "",
+    lines = [front_matter(report, info, auto_class, config_text=config), "",
              f"# {report['source']} — {fmt} export", "", report["description"], "",
              f"- **Base model:** {report.get('base_model')}", f"- **Task:** {report['task']}",
              f"- **Strategy:** {report.get('strategy') or '+'.join(info.get('strategy') or []) or '–'}",
