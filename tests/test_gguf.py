@@ -132,6 +132,9 @@ def test_llama_and_qwen2_round_trip(arch, tiny_gpt_dir, tmp_path):
     assert diffs["gguf-f16"] < 2e-3 and diffs["gguf-q8_0"] < 5e-2, diffs
     meta = read_metadata(tmp_path / "model-q8_0.gguf")
     assert meta[f"{arch}.attention.head_count_kv"] == 2 and meta["general.architecture"] == arch
+    from workbench.gguf_export import tokenizer_roundtrip
+    check = tokenizer_roundtrip(tmp_path, tok, ["the film was good", "a room,  weak\nand 12 cats"])
+    assert check == {"texts": 2, "same_ids": 2, "decodes_back": 2}
 
 
 def test_qwen2_folder_run_exports(tmp_path, tiny_gpt_dir, tiny_text):
