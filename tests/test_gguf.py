@@ -132,3 +132,26 @@ def test_llama_and_qwen2_round_trip(arch, tiny_gpt_dir, tmp_path):
     assert diffs["gguf-f16"] < 2e-3 and diffs["gguf-q8_0"] < 5e-2, diffs
     meta = read_metadata(tmp_path / "model-q8_0.gguf")
     assert meta[f"{arch}.attention.head_count_kv"] == 2 and meta["general.architecture"] == arch
+    from workbench.model.gguf import tokenizer_roundtrip
+    check = tokenizer_roundtrip(tmp_path, tok, ["the film was good", "a room,  weak\nand 12 cats"])
+    assert check == {"texts": 2, "same_ids": 2, "decodes_back": 2}
+
+
+def test_qwen2_folder_run_exports(tmp_path, tiny_gpt_dir, tiny_text):
+    """A run fine-tuned from a local Qwen2-style model folder (as a hub decoder would be) exports to GGUF and loads
+    back close to the run."""
+    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+    tok = AutoTokenizer.from_pretrained(tiny_gpt_dir)
+    torch.manual_seed(0)
+    base = tmp_path / "qwen2-tiny"
+    Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tok), hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
+                                 num_key_value_heads=2, intermediate_size=128, max_position_embeddings=64,
+                                 tie_word_embeddings=True, pad_token_id=tok.pad_token_id)).save_pretrained(base)
+    tok.save_pretrained(base)
+    runs = tmp_path / "runs"
+    run = train_run(runs, str(base), {"train": tiny_text, "max_eval_samples": 12}, task=TASK, max_steps=2,
+                    batch_size=8)
+    out, report = _export(runs, run, "gguf-q8_0")
+    assert report["gguf"]["architecture"] == "qwen2" and report["max_abs_diff"] < Q8_LOGITS
+    assert report["metrics"]["perplexity"] == pytest.approx(report["reference_metrics"]["perplexity"], rel=2e-2)
+    assert report["gguf"]["tokenizer_check"]["same_ids"] == report["gguf"]["tokenizer_check"]["texts"]

@@ -93,6 +93,9 @@ def test_staged_export_folder_with_license(world):
         card, data, name, results = _card(staged)
         assert data["license"] == "apache-2.0" and data["library_name"] == "transformers"
         assert "merged" in data["tags"] and "## How to load" in card.text
+        import yaml
+        train = yaml.safe_load((staged / "config.yaml").read_text())["data"]["train"]
+        assert {r.dataset_name for r in results} == {train}                 # not "the run's own"
         report = json.loads((staged / "report.json").read_text())
         assert {r.metric_type: r.metric_value for r in results}["accuracy"] == report["metrics"]["accuracy"]
     finally:
@@ -105,6 +108,8 @@ def test_hub_ids_in_front_matter():
     assert hub_id("minilm") == "sentence-transformers/all-MiniLM-L6-v2"
     assert hub_id("Qwen/Qwen2.5-0.5B") == "Qwen/Qwen2.5-0.5B"
     assert hub_id("gpt-tiny") is None and hub_id("builtin:sentiment") is None and hub_id("/tmp/x/y") is None
+    assert hub_id("data/train.csv") is None and hub_id("../shared/data/x.txt") is None
+    assert hub_id("stanfordnlp/sst2") == "stanfordnlp/sst2"
 
 
 def test_offline_message_and_exit_2(world, capsys, monkeypatch):

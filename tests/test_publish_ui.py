@@ -66,3 +66,17 @@ def test_handler_uses_field_then_oauth_token(app_and_run, monkeypatch):
     assert calls == [("hf_field", "alice/m", True), ("hf_oauth", "alice/m", False)]
     html = handler(run_id, "run", "alice/m", False, "", "", {"lang": "en"}, None, progress=lambda *a, **k: None)
     assert "no Hugging Face token" in html and len(calls) == 2
+
+
+def test_report_to_in_the_train_form(app_and_run):
+    """train.report_to, declared once in config.py, is a multi-select among the Train tab's advanced settings and
+    round-trips through the form."""
+    from workbench.config import RunConfig
+    app, _ = app_and_run
+    form = app.workbench.form
+    assert "train.report_to" in form.paths()
+    widget = next(e for e in form.entries if e.path == "train.report_to").components[0]
+    assert isinstance(widget, gr.Dropdown) and widget.multiselect
+    assert [c[1] if isinstance(c, tuple) else c for c in widget.choices] == ["tensorboard", "trackio"]
+    cfg = RunConfig.from_dict({"train": {"report_to": ["trackio"]}, "output": {"runs_dir": form.runs_dir}})
+    assert form.to_config(form.values(cfg)).train.report_to == ["trackio"]

@@ -160,7 +160,7 @@ def _pruned(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
 
 
 WRITERS = {"merged": _merged, "int8": _int8, "bnb8": _bnb(8), "bnb4": _bnb(4), "onnx": _onnx, "pruned": _pruned}
-FORMATS.update(GGUF_FORMATS)                                     # gguf-f16, gguf-q8_0: workbench/gguf_export.py
+FORMATS.update(GGUF_FORMATS)                                     # gguf-f16, gguf-q8_0: workbench/model/gguf.py
 WRITERS.update({fmt: gguf_writer for fmt in GGUF_FORMATS})
 
 

@@ -75,7 +75,7 @@ def model_card(report: dict, folder: Path) -> str:
     config = (folder / "config.yaml").read_text() if (folder / "config.yaml").is_file() else None
     fmt, main = report["format"], report["main_metric"]
     auto_class = TASKS.get(report["task"], "task").auto_class
-    lines = [front_matter(report, info, auto_class), "",
+    lines = [front_matter(report, info, auto_class, config_text=config), "",
              f"# {report['source']} — {fmt} export", "", report["description"], "",
              f"- **Base model:** {report.get('base_model')}", f"- **Task:** {report['task']}",
              f"- **Strategy:** {report.get('strategy') or '+'.join(info.get('strategy') or []) or '–'}",
@@ -122,6 +122,7 @@ def model_card(report: dict, folder: Path) -> str:
 HUB_IDS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2"}
 LICENSES = {"sentence-transformers/all-MiniLM-L6-v2": "apache-2.0"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_FILES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt", ".conll", ".bio", ".bmes", ".yaml", ".safetensors")
 
 
 def hub_id(name) -> str | None:
@@ -130,15 +131,25 @@ def hub_id(name) -> str | None:
         return None
     if name in HUB_IDS:
         return HUB_IDS[name]
-    if _HUB_ID.match(name) and not Path(name).exists() and not name.startswith(("builtin:", ".", "/")):
+    if _HUB_ID.match(name) and not Path(name).exists() and not name.endswith(_FILES):
         return name
     return None
 
 
-def card_data(report: dict, info: dict, auto_class: str, license: str | None = None):
+def data_name(report: dict, config_text: str | None = None):
+    """The evaluation data's name: the report's, or the run config's training source when the report says only that
+    the run's own data was used."""
+    data = report.get("data")
+    if config_text and (not data or data == "the run's own"):
+        data = ((yaml.safe_load(config_text) or {}).get("data") or {}).get("train") or data
+    return data
+
+
+def card_data(report: dict, info: dict, auto_class: str, license: str | None = None, config_text: str | None = None):
     """ModelCardData for an export's report.json (or a run's, see run_report)."""
     from huggingface_hub import EvalResult, ModelCardData  # lazy: network client, loaded on use
 
+    report = {**report, "data": data_name(report, config_text)}
     fmt = report.get("format") or "run"
     base = hub_id(report.get("base_model") or info.get("base_model"))
     pipeline = PIPELINES.get(auto_class)
@@ -160,8 +171,9 @@ def card_data(report: dict, info: dict, auto_class: str, license: str | None = N
         model_name=name if results else None, eval_results=results)
 
 
-def front_matter(report: dict, info: dict, auto_class: str, license: str | None = None) -> str:
-    return "---\n" + card_data(report, info, auto_class, license).to_yaml() + "\n---"
+def front_matter(report: dict, info: dict, auto_class: str, license: str | None = None,
+                 config_text: str | None = None) -> str:
+    return "---\n" + card_data(report, info, auto_class, license, config_text).to_yaml() + "\n---"
 
 
 def run_report(run_root: Path) -> dict:

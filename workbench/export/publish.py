@@ -107,7 +107,8 @@ def _stage_export(folder: Path, out: Path, license: str | None) -> None:
         info = json.loads((out / "workbench.json").read_text())
         body = (out / "README.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
         auto_class = TASKS.get(report["task"], "task").auto_class
-        (out / "README.md").write_text(front_matter(report, info, auto_class, license) + "\n" + body,
+        config = (out / "config.yaml").read_text(encoding="utf-8") if (out / "config.yaml").is_file() else None
+        (out / "README.md").write_text(front_matter(report, info, auto_class, license, config) + "\n" + body,
                                        encoding="utf-8")
 
 

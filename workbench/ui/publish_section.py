@@ -1,5 +1,5 @@
 """The Export tab's Publish section: push the selected run, or one of its exports, to the Hugging Face Hub
-(workbench.publish). The token comes from the field, HF_TOKEN, or the signed-in user's OAuth token on a Space."""
+(workbench.export.publish). The token comes from the field, HF_TOKEN, or the signed-in user's OAuth token on a Space."""
 
 from __future__ import annotations
 
