@@ -63,6 +63,7 @@ class App:
     """The real app in a subprocess, and one headless Chromium page on it."""
 
     def __init__(self, root: Path):
+        root.mkdir(parents=True, exist_ok=True)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -149,7 +150,13 @@ def main(argv=None) -> None:
     root = Path(tempfile.mkdtemp(prefix="ui_overhead-"))
     cli, app_rates, points = [], [], {}
     with machine_lock():
-        app = App(root)
+        for attempt in range(3):   # Gradio gives up on its own localhost check when the machine is loaded
+            try:
+                app = App(root)
+                break
+            except SystemExit:
+                if attempt == 2:
+                    raise
         try:
             app.run(4)                                    # warm: the first run of the app loads what it needs
             for i in range(repeats):

@@ -47,5 +47,7 @@ def test_no_stale_engine_translations():
 def test_every_demo_string_has_chinese():
     from workbench.ui.i18n_demo import DEMO_STRINGS
     for key, entry in DEMO_STRINGS.items():
-        assert entry["en"] and HAN.search(entry["zh"]), f"{key}: needs English and Chinese in i18n_demo.py"
+        words = re.search(r"[A-Za-z]", re.sub(r"\{\w+\}", "", entry["en"]))   # not a bare pattern like "{a}: {b}"
+        assert entry["en"] and entry["zh"], f"{key}: needs English and Chinese in i18n_demo.py"
+        assert HAN.search(entry["zh"]) or not words, f"{key}: the Chinese text is not Chinese"
         assert set(re.findall(r"\{(\w+)\}", entry["en"])) == set(re.findall(r"\{(\w+)\}", entry["zh"])), key

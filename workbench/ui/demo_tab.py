@@ -16,7 +16,7 @@ from ..run import loop as trainer
 
 POLL_S = 1.0
 PRESENTER_CSS = ("<style>#tab-demo{font-size:1.3rem}#tab-demo .wb-demo-now{font-size:1.6rem}"
-                 "#tab-demo .wb-demo-side table{font-size:1.35rem}#tab-demo .wb-demo-stories{display:none}"
+                 "#tab-demo .wb-demo-side table{font-size:1.15rem}#tab-demo .wb-demo-stories{display:none}"
                  "#tab-demo textarea{font-size:1.3rem}</style>")
 
 
@@ -76,8 +76,9 @@ def side_html(state: dict, lang: str) -> str:
             rows.append([name, fmt_value(m["metrics"].get(main)), fmt_value(ret)])
         else:
             size = f"{m['size_bytes'] / 2**20:.1f}" if m.get("size_bytes") else "–"
+            ms = m.get("latency_ms_per_example")
             rows.append([name, fmt_value(m["metrics"].get(main)), fmt_count(m.get("params")), size,
-                         fmt_value(m.get("latency_ms_per_example"))])
+                         f"{ms:.1f}" if isinstance(ms, (int, float)) else "–"])
     explain = t(f"demo.{story}.explain", lang)
     out = [f'<div class="wb-demo-side"><table>{_row(cols, "th")}{"".join(_row(r) for r in rows)}</table>',
            f'<p class="wb-demo-explain">{html.escape(explain)}</p>']
