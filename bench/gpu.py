@@ -184,7 +184,8 @@ def main():
         mfu = "-" if (peak is None or "full" not in v) else f"{100 * r['tokens_per_s'] * fpt / (peak * 1e12):.3g} %"
         print(f"| {v} | {r['tokens_per_s']:.0f} | {mfu} | {r['peak_mb'] if r['peak_mb'] is not None else '-'} |")
     if "workbench-qlora" in results and results["workbench-lora"]["peak_mb"]:
-        print(f"qlora/lora peak memory: {results['workbench-qlora']['peak_mb'] / results['workbench-lora']['peak_mb']:.3f}")
+        share = results["workbench-qlora"]["peak_mb"] / results["workbench-lora"]["peak_mb"]
+        print(f"qlora/lora peak memory: {share:.3f}")
     print(f"ratio={results['workbench-full']['tokens_per_s'] / results['hf-full']['tokens_per_s']:.3f}")
 
 
