@@ -33,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))     # `python bench/x.py` from anywhere imports this checkout's workbench
 DATA = ROOT.parent / "shared" / "data"
 DATASETS = {
     # name: (train file, dev file, text column, max_length, train rows, steps, quick steps)
