@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))   # the workbench of this checkout
+sys.path.insert(0, str(ROOT))     # `python bench/x.py` from anywhere imports this checkout's workbench
 DATA = ROOT.parent / "shared" / "data"
 CORPORA = {"shakespeare": "tiny_shakespeare/input.txt", "wikitext2": "wikitext2/valid.txt"}
 BLOCK, BATCH, LR, VOCAB = 128, 32, 2e-3, 2048

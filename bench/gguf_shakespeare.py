@@ -42,7 +42,7 @@ def main() -> None:
     ap.add_argument("run")
     ap.add_argument("--max-examples", type=int, default=200)
     args = ap.parse_args()
-    from workbench.export import export
+    from workbench.export.formats import export
     rows = []
     for fmt in ("gguf-f16", "gguf-q8_0"):
         t0 = time.time()

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))   # the workbench of this checkout
+sys.path.insert(0, str(ROOT))     # `python bench/x.py` from anywhere imports this checkout's workbench
 # bf16 dense (no sparsity) peak TFLOP/s, from the vendors' data sheets; matched against the device name.
 PEAK_TFLOPS = {"H200": 989.0, "H100 SXM": 989.0, "H100 80GB HBM3": 989.0, "H100 PCIe": 756.0, "H100": 756.0,
                "A100": 312.0, "L40S": 362.0, "L4": 121.0, "A10G": 70.0, "A10": 125.0, "RTX 4090": 165.2,
@@ -186,7 +186,8 @@ def main():
         mfu = "-" if (peak is None or "full" not in v) else f"{100 * r['tokens_per_s'] * fpt / (peak * 1e12):.3g} %"
         print(f"| {v} | {r['tokens_per_s']:.0f} | {mfu} | {r['peak_mb'] if r['peak_mb'] is not None else '-'} |")
     if "workbench-qlora" in results and results["workbench-lora"]["peak_mb"]:
-        print(f"qlora/lora peak memory: {results['workbench-qlora']['peak_mb'] / results['workbench-lora']['peak_mb']:.3f}")
+        share = results["workbench-qlora"]["peak_mb"] / results["workbench-lora"]["peak_mb"]
+        print(f"qlora/lora peak memory: {share:.3f}")
     print(f"ratio={results['workbench-full']['tokens_per_s'] / results['hf-full']['tokens_per_s']:.3f}")
 
 

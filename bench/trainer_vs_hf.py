@@ -6,7 +6,7 @@ settings, side by side (issue 13, benchmark 1).
 Job: the bundled MiniLM (6 layers, width 384), full fine-tuning, batch 32, AdamW (fused, lr 5e-5, weight decay
 0.01, grad-norm clip 1.0), 6 % linear warm-up then linear decay, bf16 autocast where the CPU supports it, seed 0.
   sst2          GLUE SST-2: an 8,000-row seeded train subset, max_length 64 (short sentences, ~13 tokens); dev 872
-  chnsenticorp  ChnSentiCorp reviews: 9,600 train rows, max_length 128 (most reach it); dev 1,200
+  chnsenticorp  ChnSentiCorp reviews: 9,600 train rows, max_length 128 (82 tokens on average); dev 1,200
 HF Trainer: DataCollatorWithPadding (dynamic padding), train_sampling_strategy="group_by_length", bf16=True,
 optim adamw_torch_fused (its default), warmup_steps as a float ratio, lengths precomputed in a `length` column
 and kept (remove_unused_columns=False; the collator drops it): otherwise the sampler reads every row when
@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))   # the workbench of this checkout
+sys.path.insert(0, str(ROOT))     # `python bench/x.py` from anywhere imports this checkout's workbench
 DATA = ROOT.parent / "shared" / "data"
 DATASETS = {
     # name: (train file, dev file, text column, max_length, train rows, steps, quick steps)
@@ -115,6 +115,44 @@ def run_workbench(dataset, steps, overrides=()):
         return {"samples_per_s": m["train_samples_per_s"], "accuracy": m["eval_accuracy"]}
 
 
+def padding_table(datasets):
+    """Token slots the model computes per example (real tokens + padding), per batching, over one epoch: a
+    load-independent view of what grouping and packing save. HF's LengthGroupedSampler is used as HF uses it."""
+    import torch
+    from transformers import AutoTokenizer
+    from transformers.trainer_pt_utils import LengthGroupedSampler
+
+    from workbench.run.batches import Batches
+    from workbench.model.catalogue import minilm_path
+    from workbench.run.packing import plan
+    tok = AutoTokenizer.from_pretrained(str(minilm_path()))
+    print("| dataset | real tokens / example | random batches | HF group_by_length | workbench grouping | "
+          "workbench grouping + packing | random batches + packing |\n|---|---|---|---|---|---|---|")
+    for name in datasets:
+        train_f, _, col, max_len, n, _, _ = DATASETS[name]
+        ids = tok(read(train_f, col, n)[0], truncation=True, max_length=max_len)["input_ids"]
+        lens = [len(x) for x in ids]
+        rows = [{"input_ids": x} for x in ids]
+
+        def slots(batches, packed=False):
+            total = 0
+            for b in batches:
+                ls = [lens[i] for i in b]
+                if packed:
+                    bins = plan(ls, max_len)
+                    total += len(bins) * max(sum(ls[i] for i in g) for g in bins)
+                else:
+                    total += len(ls) * max(ls)
+            return total / len(lens)
+        order = torch.randperm(len(lens), generator=torch.Generator().manual_seed(0)).tolist()
+        rand = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
+        hf = list(LengthGroupedSampler(BATCH, lengths=lens, generator=torch.Generator().manual_seed(0)))
+        hf = [hf[i:i + BATCH] for i in range(0, len(hf), BATCH)]
+        wb = Batches(rows, BATCH, 0, True)._epoch_batches(0)
+        print(f"| {name} | {sum(lens) / len(lens):.1f} | {slots(rand):.1f} | {slots(hf):.1f} | {slots(wb):.1f} | "
+              f"{slots(wb, packed=True):.1f} | {slots(rand, packed=True):.1f} |")
+
+
 def one(variant, dataset, steps):
     if variant == "hf":
         out = run_hf(dataset, steps)
@@ -132,7 +170,11 @@ def main():
     ap.add_argument("--steps", type=int, default=None, help="override the steps of every dataset")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--dataset", help=argparse.SUPPRESS)
+    ap.add_argument("--padding", action="store_true", help="only print the token slots per example of each "
+                    "batching (no training)")
     args = ap.parse_args()
+    if args.padding:
+        return padding_table(args.datasets.split(","))
     if args.variant:
         print(json.dumps(one(args.variant, args.dataset, args.steps)))
         return

@@ -43,7 +43,8 @@ def test_peak_lookup():
 
 
 def test_tiny_cpu_run_end_to_end():
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "OMP_NUM_THREADS": "1",
+           "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "bench/gpu.py", "--tiny", "--device", "cpu", "--peak-tflops", "1"],
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -162,3 +162,16 @@ def test_length_grouping_is_the_default():
     assert TrainConfig().group_by_length is True
     assert RunConfig.from_dict({}).train.group_by_length is True
     assert TrainConfig().packing is False and TrainConfig().gradient_checkpointing is False
+
+
+@pytest.mark.slow   # inductor compiles the forward and backward: minutes on two shared cores
+def test_compiled_model_trains_like_eager(make_cfg, train, tiny_cls_data, tiny_bert_dir):
+    (p_eager, s_eager), (p_comp, s_comp) = [
+        train(_cls(make_cfg, tiny_cls_data, tiny_bert_dir, compile=on, max_steps=3)) for on in (False, True)]
+    assert s_comp["status"] == "completed", s_comp.get("error")
+    for a, b in zip(_losses(p_eager), _losses(p_comp)):
+        assert abs(a - b) < 1e-3
+    # Module.compile keeps the parameter names: the saved model loads like any other
+    from safetensors.torch import load_file
+    assert set(load_file(str(p_comp.model / "model.safetensors"))) == \
+        set(load_file(str(p_eager.model / "model.safetensors")))

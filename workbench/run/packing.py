@@ -91,7 +91,7 @@ def packer_for(cfg, task, model, log) -> Packer | None:
         why = f"model {type(model).__name__} (packing covers BERT-family sequence classifiers)"
     elif getattr(model.config, "_attn_implementation", None) != "sdpa":
         why = f"attention {model.config._attn_implementation!r} (packing needs sdpa)"
-    elif getattr(model.config, "num_labels", 2) < 2 or model.config.problem_type not in (None, "single_label_classification"):
+    elif model.config.num_labels < 2 or model.config.problem_type not in (None, "single_label_classification"):
         why = "a regression or multi-label head"
     elif names - PACKABLE_STRATEGIES:
         why = f"strategies {', '.join(sorted(names - PACKABLE_STRATEGIES))}, which read the batch"

@@ -14,7 +14,10 @@ def prepare(model, train_cfg, packer, log):
     if train_cfg.gradient_checkpointing:
         base = unwrap(model)
         if getattr(base, "supports_gradient_checkpointing", False):
-            base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+            if hasattr(base, "activation_checkpointing_enable"):      # transformers 5's name
+                base.activation_checkpointing_enable({"use_reentrant": False})
+            else:
+                base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
             if hasattr(base, "enable_input_require_grads"):   # frozen embeddings (adapters, freeze) still work
                 base.enable_input_require_grads()
         else:
