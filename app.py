@@ -36,8 +36,13 @@ def main(argv=None) -> None:
         except WorkbenchError as e:
             p.exit(2, f"error: {e}\n")
     demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir)
+    # Gradio checks that it can reach its own page with one 3 s request and exits when that times out, which a busy
+    # machine's first page render can exceed (seen on the shared 2-core machine: "When localhost is not
+    # accessible, a shareable link must be created"). The page is served either way: skip that self-check.
+    import inspect
+    skip_check = {"_frontend": False} if "_frontend" in inspect.signature(demo.launch).parameters else {}
     demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port, auth=auth,
-                                                      **launch_options())
+                                                      **launch_options(), **skip_check)
 
 
 if __name__ == "__main__":
