@@ -47,6 +47,12 @@ def main(argv=None) -> None:
     options = launch_options()   # its max_file_size: the app's upload limit; a host's quota may lower it
     if settings.shared and settings.max_upload_mb:
         options["max_file_size"] = f"{settings.max_upload_mb:g}mb"
+    # Gradio checks that it can reach its own page with one 3 s request and exits when that times out, which a busy
+    # machine's first page render can exceed (seen on the shared 2-core machine: "When localhost is not
+    # accessible, a shareable link must be created"). The page is served either way: skip that self-check.
+    import inspect
+    if "_frontend" in inspect.signature(demo.launch).parameters:
+        options["_frontend"] = False
     demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port, auth=auth,
                                                       **options)
 

@@ -97,7 +97,7 @@ def test_wrong_offsets_are_repaired_and_missing_answers_skipped_with_a_warning(t
 def test_data_checks(tmp_path):
     task = make_task()
     nothing = write(tmp_path / "n.json", squad([(CONTEXTS[0], [("q", "absent words", 0)])]))
-    with pytest.raises(DataError, match="no training question has an answer found in its context"):
+    with pytest.raises(DataError, match="no training question of data.train .* has an answer found"):
         data.load(DataConfig(train=nothing, validation=nothing), task)
     blank = write(tmp_path / "b.json", squad([(CONTEXTS[0], [(" ", "superb", None)])] * 3))
     with pytest.raises(DataError, match=r"3 row\(s\) of the train data have an empty question or context"):

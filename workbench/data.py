@@ -115,8 +115,16 @@ def read_table(path: str, fmt: str) -> Dataset:
             frame = pd.read_csv(io.StringIO(text), sep="\t" if fmt == "tsv" else ",", keep_default_na=False,
                                 quoting=csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL)
         except Exception as e:
-            raise DataError(f"cannot read {path} as {fmt.upper()}: {str(e).strip()}. Check the delimiter and that "
-                            "the first row is a header.") from None
+            why = str(e).strip()
+            fix = "Close or remove the unmatched double quote (\") in that row" if "EOF inside string" in why else \
+                "Check the delimiter and that the first row is a header"
+            raise DataError(f"cannot read {path} as {fmt.upper()}: {why}. {fix}.") from None
+        if len(frame.columns) == 1:
+            sep = next((s for s in (";", "\t", "|", ",") if s in str(frame.columns[0])), None)
+            if sep and sep != ("\t" if fmt == "tsv" else ","):
+                raise DataError(f"{path} separates its columns with {sep!r} (header {str(frame.columns[0])!r}), not "
+                                f"{'a tab' if fmt == 'tsv' else 'commas'}; re-save it as {fmt.upper()} or give it "
+                                f"the extension that fits")
         return Dataset.from_pandas(frame, preserve_index=False)
     if fmt in ("json", "jsonl"):
         return Dataset.from_list(_json_rows(path, text))
@@ -133,7 +141,10 @@ def _json_rows(path: str, text: str) -> list[dict]:
     try:
         data = json.loads(text)
         rows = data.get("data", data) if isinstance(data, dict) else data
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as whole:
+        if text.startswith("["):   # an array, not JSON lines: the error is in the array
+            raise DataError(f"{path} is not valid JSON: {whole.msg} at line {whole.lineno}, column {whole.colno} "
+                            "(is the file cut short, or a comma missing?); fix it there") from None
         rows = []
         for i, line in enumerate(text.splitlines(), 1):
             if line.strip():

@@ -130,8 +130,8 @@ def _squad_outside(tmp: Path) -> str:
 CASES: dict[str, Case] = {
     # ---- CSV / TSV files
     "csv broken quoting": csv_case('text,label\n"the film was great,positive\nthe film,negative\n' * 3,
-                                   must=("train.csv", "quot")),
-    "csv wrong delimiter": csv_case(GOOD.replace(",", ";"), must=("text;label", "data.text_column")),
+                                   must=("train.csv", "unmatched double quote")),
+    "csv wrong delimiter": csv_case(GOOD.replace(",", ";"), must=("train.csv", "';'", "re-save it as CSV")),
     "csv header only": csv_case("text,label\n", must=("has no rows", "at least a few examples")),
     "csv zero bytes": csv_case("", must=("train.csv", "empty")),
     "csv utf-16 with BOM": csv_case(GOOD.encode("utf-16"), must=("train.csv", "UTF-16", "UTF-8")),
@@ -165,7 +165,8 @@ CASES: dict[str, Case] = {
     # ---- JSON / JSONL / parquet
     "json not a list": json_case({"text": "a", "label": "b"}, must=("train.json", "list of objects")),
     "json list of numbers": json_case([1, 2, 3], must=("train.json", "list of objects")),
-    "json truncated": json_case('[{"text": "a", "label": "b"},\n {"text": ', must=("train.json", "JSON")),
+    "json truncated": json_case('[{"text": "a", "label": "b"},\n {"text": ', must=("train.json", "line 2",
+                                                                                  "cut short")),
     "jsonl one bad line": json_case("\n".join([json.dumps({"text": f"film {i}", "label": "ab"[i % 2]})
                                                for i in range(6)] + ['{"text": "oops", "label": ']
                                               + [json.dumps({"text": "x", "label": "a"})] * 3),
@@ -188,7 +189,7 @@ CASES: dict[str, Case] = {
                                                      task="token_classification",
                                                      must=("train.json", "row 0", "exactly one tag")),
     "qa answers outside the context": Case(lambda tmp, fx: train(tmp, fx, _squad_outside(tmp), task="qa"),
-                                           must=("answer", "context")),
+                                           must=("data.train", "train.json", "check the answers")),
     "instruction rows without output": json_case([{"instruction": "say hi", "input": "", "output": ""}] * 6,
                                                  task="causal_lm", model_key="gpt",
                                                  must=("train.json", "row 0", "output", "fill it in")),

@@ -69,8 +69,9 @@ class QuestionAnswering(Task):
                                 f"at row {blank[0] + 1}); fix them or set data.skip_empty: true to drop them")
             good, counts = formats.check_answers(rows)
             if split == "train" and not good:
-                raise DataError("no training question has an answer found in its context (answers must be spans "
-                                "of the context, with answer_start their character offset); check the file")
+                raise DataError(f"no training question of data.train ({self.data_cfg.train}) has an answer found "
+                                "in its context (answers must be spans of the context, with answer_start their "
+                                "character offset); check the answers in that file")
             if split != "train" and not any(r["answers"]["text"] for r in rows):
                 raise DataError(f"the {split} data has no reference answers to score against; give SQuAD-style "
                                 "answers ({text, answer_start}) for its questions")
