@@ -23,7 +23,7 @@ LAYERS = (
     ("run", ("workbench.run",)),
     ("evaluate", ("workbench.evaluate",)),
     ("export", ("workbench.export",)),
-    ("surfaces", ("workbench.cli", "workbench.ui")),
+    ("surfaces", ("workbench.cli", "workbench.ui", "workbench.listing")),
     ("entry", ("workbench.__main__", "workbench")),
 )
 ROOT = Path(__file__).resolve().parent.parent

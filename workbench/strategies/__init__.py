@@ -30,11 +30,12 @@ def check_combination(cfg) -> None:
                 raise ConfigError(where, f"{spec.name!r} cannot be combined with {other!r}: both are "
                                   f"{cls.group} strategies and a run can use only one")
             seen_groups[cls.group] = spec.name
-        for c in cls.conflicts:
-            if c in names:
-                why = cls.conflict_reasons.get(c)
-                raise ConfigError(where, f"{spec.name!r} cannot be combined with {c!r}{': ' + why if why else ''}; "
-                                  "remove one of them")
+        for c in cls.conflicts:           # a strategy's name, or a group ("adapter": every adapter strategy)
+            for other in names:
+                if other != spec.name and (other == c or STRATEGIES.get(other).group == c):
+                    why = cls.conflict_reasons.get(c)
+                    raise ConfigError(where, f"{spec.name!r} cannot be combined with {other!r}"
+                                      f"{': ' + why if why else ''}; remove one of them")
         if cls.tasks is not None and cfg.task.name not in cls.tasks:
             raise ConfigError(where, f"{spec.name!r} does not apply to task {cfg.task.name!r}; it works with: "
                               f"{', '.join(cls.tasks)}")

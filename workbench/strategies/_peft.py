@@ -30,8 +30,6 @@ from .base import Strategy
 from transformers.pytorch_utils import Conv1D   # GPT-2's transposed linear layer
 from ..model.catalogue import preset
 
-ADAPTERS = ("lora", "dora", "qlora", "prefix", "prompt", "ia3")
-
 # Workbench task -> peft TaskType name: the peft model class that knows the task's forward signature (and, for
 # prompt learning, how to prepend virtual tokens and pad the labels).
 TASK_TYPES = {"classification": "SEQ_CLS", "token_classification": "TOKEN_CLS", "qa": "QUESTION_ANS",
@@ -172,5 +170,5 @@ def max_positions(config) -> int | None:
     return None
 
 
-__all__ = ["ADAPTERS", "PeftStrategy", "TASK_TYPES", "block_linears", "head_modules",
+__all__ = ["PeftStrategy", "TASK_TYPES", "block_linears", "head_modules",
            "resolve_targets", "task_type"]
