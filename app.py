@@ -24,8 +24,10 @@ def main(argv=None) -> None:
     p.add_argument("--data-dir", action="append", default=[], help="a server folder whose data files may be used")
     args = p.parse_args(argv)
 
+    from workbench.run import loop
+    from workbench.run.jobs import JobManager
     from workbench.ui import build_app, launch_options
-    demo = build_app(args.runs_dir, args.uploads_dir, args.data_dir)
+    demo = build_app(JobManager(loop.run), args.runs_dir, args.uploads_dir, args.data_dir)
     demo.queue(default_concurrency_limit=None).launch(server_name=args.host, server_port=args.port,
                                                       **launch_options())
 

@@ -1,4 +1,5 @@
-"""The one training loop, and the process-wide JobManager (`workbench.run.loop.manager`).
+"""The one training loop. (run/jobs.py's JobManager runs it in background threads; the app or a test makes one:
+JobManager(run).)
 
 `run(cfg, paths)` reads top to bottom:
     1 data and task      2 tokenizer and model      3 encode      4 strategies      5 optimizer and schedule
@@ -25,7 +26,7 @@ from ..model.anatomy import clean_name, count_params
 from .batches import Batches
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Recorder, Started, Step
-from .jobs import JobManager, StopSignal
+from .jobs import StopSignal
 from .optim import make_optimizer, make_scheduler
 from .runtime import (RunContext, cpu_bf16_supported, peak_memory_mb, pick_device, pick_precision,  # noqa: F401
                       seed_everything, weight_distance)
@@ -294,7 +295,3 @@ def _samples(task, model, split_ds, ctx, seed) -> list[dict]:
     return [{"input": x if isinstance(x, str) else str(x), "output": p.display, "confidence": p.confidence}
             for x, p in zip(inputs, preds)]
 
-
-# ---------------------------------------------------------------------------------------------------------------
-# The one process-wide object: queues runs and trains them in background threads.
-manager = JobManager(run)

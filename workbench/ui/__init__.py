@@ -1,7 +1,7 @@
-"""The Gradio app over the engine. `build_app(runs_dir)` returns the Blocks (not launched); `launch_options()`
+"""The Gradio app over the engine. `build_app(manager, runs_dir)` returns the Blocks (not launched); `launch_options()`
 gives the theme and CSS (system fonts only: the page loads nothing from the internet).
 
-The app is a thin layer: it turns the form into a RunConfig, hands it to `workbench.run.loop.manager`, and shows
+The app is a thin layer: it turns the form into a RunConfig, hands it to the JobManager it is built with, and shows
 what the run folder and the JobManager report. Per-page state lives in a gr.State; nothing is kept at module level.
 """
 
@@ -20,7 +20,7 @@ from .uploads import allowed_roots, check_source
 from ..evaluate.compare import ModelCache
 from . import evaluate_tab
 from . import export_tab
-from ..run import loop as trainer
+from ..run.jobs import JobManager
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -56,10 +56,12 @@ def has_module(name: str) -> bool:
     return importlib.util.find_spec(f"workbench.{name}") is not None
 
 
-def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
+def build_app(manager: JobManager, runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
               data_dirs: list[str | Path] = ()) -> gr.Blocks:
-    """Build the whole app. `uploads_dir` (default <runs_dir>/.uploads) receives uploaded files; `data_dirs` are
-    extra server folders whose files may be used as data (besides uploads and the built-in sets)."""
+    """Build the whole app around `manager` (the JobManager that queues and runs this app's trainings; app.py
+    makes one, a test its own; there is no process-wide one). `uploads_dir` (default <runs_dir>/.uploads)
+    receives uploaded files; `data_dirs` are extra server folders whose files may be used as data (besides uploads
+    and the built-in sets)."""
     runs_dir = Path(runs_dir).resolve()
     uploads = Path(uploads_dir).resolve() if uploads_dir else runs_dir / ".uploads"
     roots = allowed_roots(uploads, list(data_dirs))
@@ -69,7 +71,7 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
     cache = None
     if has_module("evaluate"):   # loaded models kept between comparisons: one cache per app, not per module
         cache = ModelCache()
-    ctx = AppContext(runs_dir, uploads, roots, form, tr, cache)
+    ctx = AppContext(runs_dir, uploads, roots, form, tr, cache, manager)
 
     with gr.Blocks(title="Workbench", analytics_enabled=False) as demo:
         session = gr.State(new_session())
@@ -126,7 +128,7 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
 
     def on_load(session_state, request: gr.Request):
         """Attach to the job this process is running (a reloaded page or a second browser sees it)."""
-        active = trainer.manager.active()
+        active = ctx.manager.active()
         new = dict(session_state)
         if active:
             new.update(run_id=active[0], drawn=-1)

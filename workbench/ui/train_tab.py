@@ -181,7 +181,7 @@ def build(ctx: AppContext) -> dict:
         try:
             cfg = form.to_config(values)
             trainer.preflight(cfg)
-            run_id = trainer.manager.submit(cfg)
+            run_id = ctx.manager.submit(cfg)
         except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
             slot = slot_of(e) if isinstance(e, WorkbenchError) else "general"
             text = error_text(e, lang)
@@ -202,7 +202,7 @@ def build(ctx: AppContext) -> dict:
         try:
             if not run_id:
                 raise WorkbenchError(i18n.t("train.nothing", lang))
-            (trainer.manager.stop_and_save if mode == "save" else trainer.manager.cancel)(run_id)
+            (ctx.manager.stop_and_save if mode == "save" else ctx.manager.cancel)(run_id)
         except WorkbenchError as e:
             gr.Warning(error_text(e, lang))
             return message_html(error_text(e, lang)), gr.Timer(active=True)
@@ -218,7 +218,7 @@ def build(ctx: AppContext) -> dict:
         if not run_id:
             return [session_state, gr.Timer(active=False)] + [gr.skip()] * 10
         paths = store.RunPaths(ctx.runs_dir / run_id)
-        snap = trainer.manager.snapshot(run_id)
+        snap = ctx.manager.snapshot(run_id)
         summary = store.read_json(paths.summary, {}) or {}
         state = snap["state"] if snap else store.live_status(paths, summary)
         if not paths.root.is_dir():
@@ -250,7 +250,7 @@ def build(ctx: AppContext) -> dict:
             recent = [r["id"] for r in store.Registry(ctx.runs_dir).list()[:20]]
         except Exception:
             recent = []
-        return gr.update(choices=list(dict.fromkeys(trainer.manager.active() + recent)))
+        return gr.update(choices=list(dict.fromkeys(ctx.manager.active() + recent)))
 
     def on_watch(run_id, session_state):
         if not run_id or run_id == session_state.get("run_id"):
