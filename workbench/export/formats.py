@@ -65,7 +65,7 @@ def _merged(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
     # A run saved as an adapter folder (qlora) was merged into its full-precision base by tasks.load_saved.
     unwrap(src.model).save_pretrained(str(folder))
     facts = {"merged_adapters": (Path(ref.model_dir) / "adapter_config.json").is_file()}
-    if src.task.auto_class == "AutoModelForSequenceClassification":
+    if src.task.pipeline_tag == "text-classification":   # what the task serves through, not its class name
         facts["pipeline_check"] = _pipeline_check(src, prepared, folder)
     return facts
 

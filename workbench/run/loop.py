@@ -261,8 +261,7 @@ def _track_best(best, metrics, metric, task, tc, step, model, paths, rec) -> boo
     if value is None:
         rec.log(f"early-stopping metric {metric!r} is not among the metrics ({', '.join(metrics)})", "warning")
         return False
-    better = task.greater_is_better if tc.early_stopping_metric == "auto" else metric not in ("loss", "perplexity",
-                                                                                              "bpc")
+    better = task.greater_is_better if tc.early_stopping_metric == "auto" else task.higher_is_better(metric)
     if best["value"] is None or (value > best["value"] if better else value < best["value"]):
         best.update(value=value, step=step, bad_evals=0)
         if tc.early_stopping_patience:

@@ -36,7 +36,6 @@ class Strategy:
     group: ClassVar[str | None] = None  # at most one strategy per group in a run ("adapter", "trainable-set")
     conflicts: ClassVar[tuple[str, ...]] = ()        # strategy names or groups ("adapter") it cannot run with
     conflict_reasons: ClassVar[dict[str, str]] = {}  # conflict (name or group) -> why, added to the refusal
-    tasks: ClassVar[tuple[str, ...] | None] = None   # tasks it applies to (None: all)
     needs_hidden_states: ClassVar[bool] = False       # ask the model for hidden states in forward
     finalize_order: ClassVar[int] = 0   # finalize hooks run lowest first (EMA installs before adapters merge)
 
@@ -46,6 +45,11 @@ class Strategy:
 
     def __init__(self, options):
         self.opts = options
+
+    @classmethod
+    def applies_to(cls, task_cls) -> bool:
+        """Whether the strategy applies to a task (its class): ask the task's capabilities, not its name."""
+        return True
 
     @classmethod
     def check(cls, options, cfg) -> None:

@@ -64,5 +64,5 @@ class IA3(PeftStrategy):
         if stray:
             raise ConfigError(f"{where}.feedforward_modules", f"{stray[0]!r} is not among the target layers; "
                               "feed-forward layers must also be targets")
-        return IA3Config(task_type=task_type(ctx.cfg.task.name), target_modules=targets, feedforward_modules=ff,
+        return IA3Config(task_type=task_type(ctx.task), target_modules=targets, feedforward_modules=ff,
                          modules_to_save=head)

@@ -57,5 +57,5 @@ class Lora(PeftStrategy):
         head = head_modules(model, ctx.new_names)
         targets = [t for t in resolve_targets(model, o.target_modules, f"strategy.{self.name}.target_modules")
                    if t not in head]
-        return LoraConfig(task_type=task_type(ctx.cfg.task.name), r=o.r, lora_alpha=o.alpha, lora_dropout=o.dropout,
+        return LoraConfig(task_type=task_type(ctx.task), r=o.r, lora_alpha=o.alpha, lora_dropout=o.dropout,
                           target_modules=targets, modules_to_save=head, use_dora=self.use_dora, bias="none")

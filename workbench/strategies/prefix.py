@@ -22,7 +22,10 @@ class Prefix(PromptLearning):
                "(BERT/MiniLM) take no cached keys/values at all; use prompt, lora or ia3 there. The prefix cannot "
                "be merged into the weights: the saved model is the prefix plus a reference to the base model.")
     formula = "attention over [P_k; K] and [P_v; V] in every layer,   θ frozen, P_k, P_v ∈ R^{n×d} trained"
-    tasks = ("causal_lm",)
+
+    @classmethod
+    def applies_to(cls, task_cls) -> bool:
+        return task_cls.prefix_tuning
     zh = {
         "summary": "前缀微调（Prefix Tuning）：在每个注意力层的输入前加入可学习的键/值（解码器语言模型）。",
         "explain": ("整个模型保持冻结；每个注意力层都多出 n 对可学习的键/值，每个词元都可以关注它们，从而把模型引"
@@ -57,6 +60,6 @@ class Prefix(PromptLearning):
         o = self.opts
         self.check_positions(model, ctx)
         hidden = getattr(model.config, "hidden_size", None) or getattr(model.config, "n_embd", None)
-        return PrefixTuningConfig(task_type=task_type(ctx.cfg.task.name), num_virtual_tokens=o.num_virtual_tokens,
+        return PrefixTuningConfig(task_type=task_type(ctx.task), num_virtual_tokens=o.num_virtual_tokens,
                                   prefix_projection=o.projection, encoder_hidden_size=hidden,
                                   modules_to_save=head_modules(model, ctx.new_names))

@@ -65,5 +65,5 @@ class Prompt(PromptLearning):
                 "random": PromptTuningInit.RANDOM}[o.init]
         text = {"prompt_tuning_init_text": o.init_text, "tokenizer_name_or_path": ctx.tokenizer.name_or_path} \
             if o.init == "text" else {}
-        return PromptTuningConfig(task_type=task_type(ctx.cfg.task.name), num_virtual_tokens=o.num_virtual_tokens,
+        return PromptTuningConfig(task_type=task_type(ctx.task), num_virtual_tokens=o.num_virtual_tokens,
                                   prompt_tuning_init=init, modules_to_save=head_modules(model, ctx.new_names), **text)
