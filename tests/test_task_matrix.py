@@ -64,7 +64,8 @@ def test_capabilities_are_declared_consistently(name):
     assert not (cls.new_head and cls.pretrained_head), "a head is either new or pre-trained"
     assert not cls.prefix_tuning or cls.peft_task_type == "CAUSAL_LM", "prefix tuning needs a decoder's cache"
     assert not cls.generates or cls.pretrained_head
-    assert all(d in ("higher", "lower") for c in cls.__mro__ for d in (c.__dict__.get("metric_directions") or {}).values())
+    tables = [c.__dict__.get("metric_directions") or {} for c in cls.__mro__]
+    assert all(d in ("higher", "lower") for table in tables for d in table.values())
     task = cls.__new__(cls)          # the directions are class facts: no data or model needed to ask them
     assert task.higher_is_better("loss") is (cls.main_metric == "loss" and cls.greater_is_better)
     assert task.higher_is_better(cls.main_metric) is cls.greater_is_better

@@ -7,9 +7,6 @@ from pathlib import Path
 import json
 from ..tasks import TASKS
 
-PIPELINES = {"AutoModelForSequenceClassification": "text-classification",
-             "AutoModelForTokenClassification": "token-classification",
-             "AutoModelForQuestionAnswering": "question-answering", "AutoModelForCausalLM": "text-generation"}
 
 
 def _v(x, digits=4, unit="") -> str:
@@ -24,8 +21,7 @@ def _mb(b) -> str:
     return "–" if b is None else f"{b / 2**20:.1f} MB"
 
 
-def _how_to_load(fmt: str, auto_class: str) -> str:
-    pipe = PIPELINES.get(auto_class)
+def _how_to_load(fmt: str, auto_class: str, pipe: str | None) -> str:
     if fmt == "merged":
         plain = f'from transformers import pipeline\npipe = pipeline("{pipe}", model="THIS_FOLDER")' if pipe else \
             f'import transformers\nmodel = transformers.{auto_class}.from_pretrained("THIS_FOLDER")'
@@ -53,7 +49,8 @@ def model_card(report: dict, folder: Path) -> str:
     info = json.loads((folder / "workbench.json").read_text())
     config = (folder / "config.yaml").read_text() if (folder / "config.yaml").is_file() else None
     fmt, main = report["format"], report["main_metric"]
-    auto_class = TASKS.get(report["task"], "task").auto_class
+    task_cls = TASKS.get(report["task"], "task")
+    auto_class = task_cls.auto_class
     library = "transformers" if fmt in ("merged", "bnb8", "bnb4") else "workbench"
     lines = ["---", f"library_name: {library}", f"base_model: {report.get('base_model')}",
              f"tags: [workbench, {report['task']}, {fmt}]", "---", "",
@@ -91,7 +88,7 @@ def model_card(report: dict, folder: Path) -> str:
                   + "."]
     if report.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
-    lines += ["", "## How to load", "", _how_to_load(fmt, auto_class)]
+    lines += ["", "## How to load", "", _how_to_load(fmt, auto_class, task_cls.pipeline_tag)]
     if config:
         lines += ["", "## Reproduce", "", "```yaml", config.rstrip(), "```", "",
                   "```bash", "python -m workbench train --config config.yaml",

@@ -19,10 +19,6 @@ from ._teacher import HiddenMatch, check_labels, load_teacher, parse_layers, sam
 from .base import Strategy
 from ..tasks import TASKS
 
-# Tasks whose output layer is pre-trained with the model: the base model itself can teach them.
-PRETRAINED_HEADS = ("AutoModelForCausalLM", "AutoModelForMaskedLM")
-
-
 @STRATEGIES.register("distill")
 class Distill(Strategy):
     order = 50
@@ -109,7 +105,7 @@ class Distill(Strategy):
             if source.kind == "scratch":
                 raise ConfigError(f"{where}.teacher", f"the base model {cfg.model.name!r} is built from scratch and "
                                   "knows nothing yet; give a trained run or model folder as the teacher")
-            if TASKS.get(cfg.task.name).auto_class not in PRETRAINED_HEADS and not trained:
+            if not TASKS.get(cfg.task.name).pretrained_head and not trained:   # can the base teach this task?
                 raise ConfigError(f"{where}.teacher", f"the base model {cfg.model.name!r} has no trained "
                                   f"{cfg.task.name} head, so it cannot teach this task; give a run fine-tuned for "
                                   "it (its run id or folder)")

@@ -44,6 +44,7 @@ class Denoising(_masking.PlainText, Task):
     main_metric = "loss"
     greater_is_better = False
     pretrained_head = True   # a decoder reads it with its LM head (seq2seq models: their own)
+    pipeline_tag = "text-generation"
     metric_directions = {"perplexity": "lower"}
     input_kind = "text"
 
