@@ -469,12 +469,3 @@ def test_export_report_table():
     assert rows["size MB (export / run)"] == "25.0 / 90.0" and rows["speed-up"] == "2.0000"
     assert rows["retention"] == "0.9900"
 
-
-def test_no_job_manager_at_import_time(tmp_path):
-    """The app is built around the JobManager it is given (app.py makes one); no module holds a global one."""
-    import workbench.run.loop as loop_module
-    from workbench.run import jobs as jobs_module
-    assert not [n for n, v in vars(loop_module).items() if isinstance(v, JobManager)]
-    assert not [n for n, v in vars(jobs_module).items() if isinstance(v, JobManager)]
-    mine = JobManager(trainer.run)
-    assert build_app(mine, tmp_path / "runs").workbench.manager is mine

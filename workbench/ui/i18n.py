@@ -27,9 +27,8 @@ def knob_text(path: str, info, lang: str = "en") -> tuple[str, str]:
     key = path.replace(":", ".", 1)
     label = info.label[:1].upper() + info.label[1:] if info.label[:1].isascii() else info.label   # not λ -> Λ
     help_text = info.help
-    zh = getattr(info, "zh", None) or KNOBS.get(key)   # a strategy's knobs carry theirs; config knobs: KNOBS
-    if lang != "en" and zh:
-        label, help_text = zh
+    if lang != "en" and (getattr(info, "zh", None) or key in KNOBS):   # a strategy's knobs carry theirs
+        label, help_text = getattr(info, "zh", None) or KNOBS[key]
     rng = _range(info)
     return label, f"{help_text} ({rng})" if rng else help_text
 
