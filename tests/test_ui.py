@@ -17,7 +17,7 @@ from workbench.config import RunConfig  # noqa: E402
 from workbench.errors import ConfigError, DataError, ModelError  # noqa: E402
 from workbench.run import loop as trainer  # noqa: E402
 from workbench.run.jobs import JobManager  # noqa: E402
-from workbench.strategies import STRATEGIES  # noqa: E402
+from workbench.strategies import STRATEGIES, applicable_tasks  # noqa: E402
 from workbench.tasks import TASKS  # noqa: E402
 from workbench.ui import build_app, common, i18n, plots, train_tab, uploads  # noqa: E402
 from workbench.ui.form import SECTION_CLASSES  # noqa: E402
@@ -145,7 +145,7 @@ def test_form_round_trip_every_strategy(form, name):
     other than the defaults; a config that passes validation also comes back through to_config."""
     cls = STRATEGIES.get(name)
     infos = opt.describe(cls.Options)
-    task = cls.tasks[0] if cls.tasks else "classification"
+    task = applicable_tasks(cls)[0]
     for knobs in ({i.name: _changed_value(i) for i in infos}, {}):
         cfg = _unvalidated(form.runs_dir, task, strategies=[(name, knobs)])
         assert_round_trip(form, cfg)
