@@ -30,6 +30,8 @@ def main(argv=None) -> None:
                    "(workbench/demo.py DemoSettings; default: the bundled model, a few minutes per story)")
     args = p.parse_args(argv)
 
+    from workbench.run import loop
+    from workbench.run.jobs import JobManager
     from workbench.ui import build_app, launch_options
     from workbench.errors import WorkbenchError
     from workbench.host.identity import read_users
@@ -43,7 +45,8 @@ def main(argv=None) -> None:
     except WorkbenchError as e:
         p.exit(2, f"error: {e}\n")
     runs_dir = host_settings.storage_root(args.runs_dir or "runs", explicit=args.runs_dir is not None)
-    demo = build_app(runs_dir, args.uploads_dir, args.data_dir, demo_settings=demo_settings, settings=settings)
+    demo = build_app(JobManager(loop.run), runs_dir, args.uploads_dir, args.data_dir, demo_settings=demo_settings,
+                     settings=settings)
     options = launch_options()   # its max_file_size: the app's upload limit; a host's quota may lower it
     if settings.shared and settings.max_upload_mb:
         options["max_file_size"] = f"{settings.max_upload_mb:g}mb"

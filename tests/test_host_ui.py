@@ -9,6 +9,7 @@ import pytest
 from workbench.config import RunConfig
 from workbench.host.settings import HostSettings
 from workbench.run import loop as trainer
+from workbench.run.jobs import JobManager
 from workbench.ui import build_app, common, host_page
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -22,7 +23,7 @@ def _handler(app, name, module=""):
 
 def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_data):
     runs = tmp_path / "runs"
-    app = build_app(runs, data_dirs=[tiny_bert_dir, Path(tiny_cls_data["train"]).parent],
+    app = build_app(JobManager(trainer.run), runs, data_dirs=[tiny_bert_dir, Path(tiny_cls_data["train"]).parent],
                     settings=HostSettings(shared=True, max_upload_mb=1))
     ctx = app.workbench
     names = sorted(f.api_name for f in app.fns.values() if f.api_visibility == "public")
@@ -36,7 +37,7 @@ def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_d
                                "precision": "fp32"}, "output": {"runs_dir": str(runs)}})
     alice = ctx.parts["on_start"](alice, *ctx.form.values(cfg))[0]
     rid = alice["run_id"]
-    assert rid and trainer.manager.wait(rid, 120) == "completed"
+    assert rid and ctx.manager.wait(rid, 120) == "completed"
     assert (runs / "users" / "alice" / rid / "model").is_dir()
 
     list_runs = ctx.parts["runs_list"][0]
@@ -100,7 +101,7 @@ def test_identity_from_login_oauth_or_browser(tmp_path):
 def test_admin_tab_is_for_admins_only(tmp_path, make_cfg):
     from workbench import store
     runs = tmp_path / "runs"
-    app = build_app(runs, settings=HostSettings(shared=True, admins=["root"]))
+    app = build_app(JobManager(trainer.run), runs, settings=HostSettings(shared=True, admins=["root"]))
     ctx = app.workbench
     paths = store.create_run(make_cfg(output={"runs_dir": str(ctx.host.access.folder("alice"))}), owner="alice",
                              status="completed")

@@ -1,10 +1,12 @@
 """Every engine text the UI shows has real Chinese: each strategy's summary, explanation and formula, each task's
 summary, and the label and help of every knob the forms build (config sections, task and strategy options). The
 registries are walked, so a strategy or task added (or a knob reworded away from its entry) without Chinese fails
-here with its name; its text goes in workbench/ui/i18n_methods.py (config knobs: KNOBS in workbench/ui/i18n.py)."""
+here with its name. A strategy's Chinese goes in its own file (the `zh` tables of its class and its Options); a
+task's in workbench/ui/i18n_methods.py; config knobs' in KNOBS in workbench/ui/i18n.py."""
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import pytest
@@ -49,11 +51,17 @@ def test_every_strategy_and_task_text_in_chinese(kind, name):
         key = f"{kind}.{name}.{attr}"
         if not en:
             continue
-        if key in i18n_methods.NEUTRAL_FORMULAS:   # symbols only: shown as written
-            assert i18n.method_text(kind, cls, attr, "zh") == en
-            continue
-        zh = i18n_methods.TEXTS.get(key, "")
-        assert_translated(f"{kind} {name!r} {attr} ({key})", en, zh, "workbench/ui/i18n_methods.py TEXTS")
+        if kind == "strategy":
+            own = cls.__dict__.get("zh", {})
+            where = f"the `zh` table of class {cls.__name__} in {inspect.getsourcefile(cls)}"
+            assert attr in own, f"strategy {name!r} has no Chinese {attr}: add it to {where}"
+            if own[attr] is None:                  # a formula of symbols only: shown as written
+                assert attr == "formula" and i18n.method_text(kind, cls, attr, "zh") == en
+                continue
+            zh = own[attr]
+        else:
+            where, zh = "workbench/ui/i18n_methods.py TEXTS", i18n_methods.TEXTS.get(key, "")
+        assert_translated(f"{kind} {name!r} {attr} ({key})", en, zh, where)
         assert i18n.method_text(kind, cls, attr, "zh") == zh and i18n.method_text(kind, cls, attr, "en") == en
         if attr != "formula":
             assert HAN.search(zh), f"{key}: {zh!r} is not Chinese"
@@ -64,21 +72,24 @@ def test_every_knob_in_chinese():
     assert len(knobs) > 100
     missing = []
     for key, info in knobs:
-        if key not in i18n.KNOBS:
+        zh = info.zh if key.startswith("strategy.") else i18n.KNOBS.get(key)
+        if not zh:
             missing.append(key)
             continue
         where = "workbench/ui/i18n.py KNOBS" if key.split(".")[0] in SECTION_CLASSES else \
-            "workbench/ui/i18n_methods.py METHOD_KNOBS"
+            "workbench/ui/i18n_methods.py METHOD_KNOBS" if key.startswith("task.") else \
+            f"the `zh` table of {key.split('.')[1]}'s Options class (or knob(zh=...)), in its file"
         label_en, help_en = i18n.knob_text(key, info, "en")
         label_zh, help_zh = i18n.knob_text(key, info, "zh")
         assert_translated(f"knob {key} label", label_en, label_zh, where)
         if info.help:
             assert_translated(f"knob {key} help", help_en, help_zh, where)
-            assert HAN.search(i18n.KNOBS[key][1]), f"knob {key}: help {i18n.KNOBS[key][1]!r} is not Chinese"
+            assert HAN.search(zh[1]), f"knob {key}: help {zh[1]!r} is not Chinese"
         # the form path of a task knob ("task:qa.doc_stride") finds the same entry
         if key.startswith("task."):
             assert i18n.knob_text(key.replace(".", ":", 1), info, "zh") == (label_zh, help_zh)
-    assert not missing, f"knobs without Chinese label and help (add them to KNOBS / METHOD_KNOBS): {missing}"
+    assert not missing, ("knobs without Chinese label and help (strategies: the `zh` table of the Options class in "
+                         f"the strategy's file; tasks: METHOD_KNOBS; config: KNOBS): {missing}")
 
 
 def test_no_stale_translations():
@@ -88,8 +99,17 @@ def test_no_stale_translations():
     assert not stale, f"KNOBS entries for knobs that do not exist: {stale}"
     texts = {f"{kind}.{n}.{attr}" for kind in ("strategy", "task") for n, cls in _methods(kind)
              for attr in ("summary", "explain", "formula") if getattr(cls, attr, None)}
-    stale = sorted(k for k in [*i18n_methods.TEXTS, *i18n_methods.NEUTRAL_FORMULAS] if k not in texts)
+    stale = sorted(k for k in i18n_methods.TEXTS if k not in texts)
     assert not stale, f"i18n_methods entries for texts that do not exist: {stale}"
+    for name, cls in STRATEGIES.items():
+        own = cls.__dict__.get("zh", {})
+        assert set(own) <= {a for a in ("summary", "explain", "formula") if getattr(cls, a, None)}, name
+        knobs = {i.name for i in opt.describe(cls.Options)}
+        for c in cls.Options.__mro__:
+            table = c.__dict__.get("zh", {})
+            assert set(table) <= knobs, f"{c.__qualname__}.zh names knobs that do not exist: {set(table) - knobs}"
+    assert not any(k.startswith("strategy.") for k in [*i18n_methods.TEXTS, *i18n.KNOBS]), \
+        "a strategy's Chinese belongs in its own file"
 
 
 def test_strategy_cards_and_pickers_switch_language():

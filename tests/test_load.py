@@ -67,8 +67,10 @@ def app(tmp_path_factory, tiny_cls_data):
 def _form_values(runs, tiny_bert_dir, tiny_cls_data, steps: int) -> list:
     """The form's input values for a tiny run, from the same Form code the server uses (built, never launched)."""
     from workbench.config import RunConfig
+    from workbench.run import loop as trainer
+    from workbench.run.jobs import JobManager
     from workbench.ui import build_app
-    ctx = build_app(runs, data_dirs=[Path(tiny_cls_data["train"]).parent]).workbench
+    ctx = build_app(JobManager(trainer.run), runs, data_dirs=[Path(tiny_cls_data["train"]).parent]).workbench
     cfg = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": tiny_cls_data,
                                "train": {"max_steps": steps, "batch_size": 8, "precision": "fp32",
                                          "eval_every": 10**6, "log_every": 1},

@@ -10,6 +10,8 @@ gr = pytest.importorskip("gradio")
 
 from _eval_helpers import train_run  # noqa: E402
 from workbench.ui import build_app, i18n, publish_section  # noqa: E402
+from workbench.run.jobs import JobManager
+from workbench.run import loop as trainer
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 def app_and_run(tmp_path_factory, tiny_cls_data, tiny_bert_dir):
     runs = tmp_path_factory.mktemp("publish_ui") / "runs"
     run = train_run(runs, tiny_bert_dir, {"train": tiny_cls_data["train"]}, max_steps=1)
-    return build_app(runs), run
+    return build_app(JobManager(trainer.run), runs), run
 
 
 def _by_id(app, elem_id):

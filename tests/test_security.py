@@ -15,6 +15,8 @@ from workbench import safety, store  # noqa: E402
 from workbench.host.identity import read_users  # noqa: E402
 from workbench.errors import WorkbenchError  # noqa: E402
 from workbench.ui import build_app, common, launch_options, uploads  # noqa: E402
+from workbench.run.jobs import JobManager
+from workbench.run import loop as trainer
 
 EVIL = ["../../etc/passwd", "/etc/passwd", "..", "../outside", "/tmp", "a/../../outside", "~root", "outside-link"]
 
@@ -31,7 +33,7 @@ def site(tmp_path):
     (outside / "log.txt").write_text("TOP-SECRET\n")
     (outside / "metrics.jsonl").write_text(json.dumps({"type": "log", "level": "info", "message": "TOP-SECRET"}))
     (runs / "outside-link").symlink_to(outside, target_is_directory=True)
-    app = build_app(runs)
+    app = build_app(JobManager(trainer.run), runs)
     return app.workbench, runs, outside
 
 

@@ -15,6 +15,7 @@ ROWS = {
     "full": ("classification", {}, "tiny_bert_dir"),
     "freeze": ("classification", {"k": 1}, "tiny_bert_dir"),
     "head_only": ("classification", {}, "tiny_bert_dir"),
+    "bitfit": ("classification", {}, "tiny_bert_dir"),
     # bidirectional transfer (tests/test_strategies_transfer.py)
     "llrd": ("classification", {"decay": 0.8}, "tiny_bert_dir"),
     "l2sp": ("classification", {"weight": 0.1}, "tiny_bert_dir"),

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from workbench.run import loop as trainer
+from workbench.run.jobs import JobManager
 from workbench import study
 from workbench.errors import ConfigError
 from workbench.study import results as res
@@ -28,6 +30,12 @@ def _spec(tiny_bert_dir, tiny_cls_data, tiny_text, grid, seeds=(0, 1), steps=4, 
 
 
 # ---- pure parts ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def manager():
+    """This test's own JobManager (there is no process-wide one)."""
+    return JobManager(trainer.run)
+
+
 def test_pareto_by_hand():
     # (task, retention): a (0.9, 0.5) best task; b (0.8, 0.9); c (0.7, 0.8) dominated by b; d (0.6, 1.0) best
     # retention; e (0.8, 0.9) ties b: both on the front
@@ -93,11 +101,11 @@ def test_study_presets_load(preset):
 
 # ---- end to end ----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def finished_study(tmp_path_factory, tiny_bert_dir, tiny_cls_data, tiny_text):
+def finished_study(tmp_path_factory, tiny_bert_dir, tiny_cls_data, tiny_text, manager):
     runs = tmp_path_factory.mktemp("study_runs")
     s = study.from_dict(_spec(tiny_bert_dir, tiny_cls_data, tiny_text,
                               [{"strategy": "full"}, {"strategy": "rehearsal", "vary": {"weight": [0.5]}}]))
-    study_dir = study.start(s, runs)
+    study_dir = study.start(s, runs, manager)
     assert study.wait(study_dir, timeout=600) == "completed", study.status(study_dir)
     return runs, study_dir
 
@@ -134,14 +142,14 @@ def test_study_end_to_end_files(finished_study):
     assert (study_dir / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_rehearsal_without_a_head_is_labelled_auxiliary(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text):
+def test_rehearsal_without_a_head_is_labelled_auxiliary(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text, manager):
     from transformers import AutoModel, AutoTokenizer
     bare = tmp_path / "bare_bert"                     # the encoder only, like MiniLM's checkpoint
     AutoModel.from_pretrained(tiny_bert_dir).save_pretrained(bare)
     AutoTokenizer.from_pretrained(tiny_bert_dir).save_pretrained(bare)
     s = study.from_dict(_spec(str(bare), tiny_cls_data, tiny_text, [{"strategy": "rehearsal"}], seeds=[0],
                               steps=3))
-    study_dir = study.start(s, tmp_path / "runs")
+    study_dir = study.start(s, tmp_path / "runs", manager)
     assert study.wait(study_dir, timeout=600) == "completed"
     out = json.loads((study_dir / "results.json").read_text())
     row = next(r for r in out["records"] if r["config"] == "rehearsal")
@@ -151,7 +159,7 @@ def test_rehearsal_without_a_head_is_labelled_auxiliary(tmp_path, tiny_bert_dir,
     assert "auxiliary MLM task, not rehearsal" in log
 
 
-def test_prepare_and_pretrain_make_the_base(tmp_path, tiny_cls_data, tiny_text):
+def test_prepare_and_pretrain_make_the_base(tmp_path, tiny_cls_data, tiny_text, manager):
     """The seeds' whole path in small: split a text file, pretrain bert-tiny with masked_lm on the first part,
     fine-tune it with rehearsal on that same text (its own MLM head: real rehearsal), retention on the held-out part."""
     spec = {"study": {"name": "path", "seeds": [0], "retention_source": "{study}/held.txt"},
@@ -164,7 +172,7 @@ def test_prepare_and_pretrain_make_the_base(tmp_path, tiny_cls_data, tiny_text):
                     "train": {"max_steps": 2, "batch_size": 8, "precision": "fp32"}},
             "grid": [{"strategy": {"name": "rehearsal", "source": "{study}/pre.txt", "batch_size": 4},
                       "label": "rehearsal"}]}
-    study_dir = study.start(study.from_dict(spec), tmp_path / "runs")
+    study_dir = study.start(study.from_dict(spec), tmp_path / "runs", manager)
     assert study.wait(study_dir, timeout=900) == "completed", study.status(study_dir)
     assert len((study_dir / "held.txt").read_text().splitlines()) == 60
     assert len((study_dir / "pre.txt").read_text().splitlines()) == 250 - 60
@@ -176,11 +184,10 @@ def test_prepare_and_pretrain_make_the_base(tmp_path, tiny_cls_data, tiny_text):
     assert cfg["model"]["name"] == out["pretrain_run"]
 
 
-def test_stop_mid_study(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text):
-    from workbench.run.loop import manager
+def test_stop_mid_study(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text, manager):
     s = study.from_dict(_spec(tiny_bert_dir, tiny_cls_data, tiny_text, [{"strategy": "full"},
                                                                         {"strategy": "freeze"}], steps=400))
-    study_dir = study.start(s, tmp_path / "runs")
+    study_dir = study.start(s, tmp_path / "runs", manager)
     import time
     for _ in range(600):                                 # wait until the first run is training
         st = study.status(study_dir)
@@ -212,7 +219,7 @@ def test_cli_runs_a_study(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text, cap
 
 # ---- real data (../shared/data): preset (c) end to end with a token budget -------------------------------------
 @pytest.mark.slow
-def test_preset_c_on_real_data_tiny_budget(shared_data, tmp_path):
+def test_preset_c_on_real_data_tiny_budget(shared_data, tmp_path, manager):
     """The seeds' whole path on real data: bert-tiny pretrained with masked_lm on WikiText-2, fine-tuned on SST-2;
     rehearsal uses the pretrained model's own MLM head (real rehearsal), and the study says so."""
     s = study.load(REPO / "assets" / "presets" / "study-bert-tiny.yaml", [
@@ -221,7 +228,7 @@ def test_preset_c_on_real_data_tiny_budget(shared_data, tmp_path):
         "run.data.max_train_samples=400",
         "grid=[{strategy: full}, {strategy: {name: rehearsal, source: ../shared/data/wikitext2/valid.txt}, "
         "label: rehearsal}]"])
-    study_dir = study.start(s, tmp_path / "runs")
+    study_dir = study.start(s, tmp_path / "runs", manager)
     assert study.wait(study_dir, timeout=1800) == "completed", study.status(study_dir)
     out = json.loads((study_dir / "results.json").read_text())
     assert out["pretrain_run"] and out["base_model"] == out["pretrain_run"]

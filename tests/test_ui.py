@@ -15,7 +15,9 @@ gr = pytest.importorskip("gradio")
 from workbench import options as opt  # noqa: E402
 from workbench.config import RunConfig  # noqa: E402
 from workbench.errors import ConfigError, DataError, ModelError  # noqa: E402
-from workbench.strategies import STRATEGIES  # noqa: E402
+from workbench.run import loop as trainer  # noqa: E402
+from workbench.run.jobs import JobManager  # noqa: E402
+from workbench.strategies import STRATEGIES, applicable_tasks  # noqa: E402
 from workbench.tasks import TASKS  # noqa: E402
 from workbench.ui import build_app, common, i18n, plots, train_tab, uploads  # noqa: E402
 from workbench.ui.form import SECTION_CLASSES  # noqa: E402
@@ -26,7 +28,7 @@ UI = Path(__file__).resolve().parents[1] / "workbench" / "ui"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     runs = tmp_path_factory.mktemp("ui") / "runs"
-    return build_app(runs)
+    return build_app(JobManager(trainer.run), runs)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +145,7 @@ def test_form_round_trip_every_strategy(form, name):
     other than the defaults; a config that passes validation also comes back through to_config."""
     cls = STRATEGIES.get(name)
     infos = opt.describe(cls.Options)
-    task = cls.tasks[0] if cls.tasks else "classification"
+    task = applicable_tasks(cls)[0]
     for knobs in ({i.name: _changed_value(i) for i in infos}, {}):
         cfg = _unvalidated(form.runs_dir, task, strategies=[(name, knobs)])
         assert_round_trip(form, cfg)
@@ -340,9 +342,8 @@ def test_log_lines_hide_debug_tracebacks():
 
 def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
     """Start builds the RunConfig from the form and submits it; polling shows the run to its end."""
-    from workbench.run import loop as trainer
     runs = tmp_path / "runs"
-    app = build_app(runs, data_dirs=[Path(tiny_cls_data["train"]).parent])
+    app = build_app(JobManager(trainer.run), runs, data_dirs=[Path(tiny_cls_data["train"]).parent])
     ctx = app.workbench
     cfg = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
                                "test": tiny_cls_data["test"]}, "train": {"max_steps": 4, "batch_size": 8,
@@ -352,7 +353,7 @@ def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
     session = out[0]
     run_id = session["run_id"]
     assert run_id and "max_steps: 4" in out[2]
-    assert trainer.manager.wait(run_id, timeout=120) == "completed"
+    assert ctx.manager.wait(run_id, timeout=120) == "completed"
     poll, _ = ctx.parts["poll"]
     result = poll(session)
     new_session, status, progress, loss = result[0], result[2], result[3], result[4]
@@ -361,15 +362,15 @@ def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
     assert "accuracy" in result[7]                                       # final metrics shown
     # a model that does not exist: a message next to the model field and on the Train tab, no run started
     bad = RunConfig.from_dict({"model": {"name": str(tmp_path / "no-such-model")}, "output": {"runs_dir": str(runs)}})
-    before = set(trainer.manager.active())
+    before = set(ctx.manager.active())
     out = ctx.parts["on_start"](common.new_session(), *ctx.form.values(bad))
-    assert out[0]["run_id"] is None and set(trainer.manager.active()) == before
+    assert out[0]["run_id"] is None and set(ctx.manager.active()) == before
     assert sum("no-such-model" in str(v) for v in out[5:]) == 2 and not any("Traceback" in str(v) for v in out)
     # a run that fails in the engine (a column the data lacks): the page shows the run's error
     bad = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
                                "label_column": "nope"}, "output": {"runs_dir": str(runs)}})
     session = ctx.parts["on_start"](common.new_session(), *ctx.form.values(bad))[0]
-    assert trainer.manager.wait(session["run_id"], timeout=60) == "failed"
+    assert ctx.manager.wait(session["run_id"], timeout=60) == "failed"
     result = poll(session)
     assert "failed" in result[2] and "nope" in result[7] and "Traceback" not in result[7] + result[8]
 
@@ -384,7 +385,7 @@ def test_status_shows_the_queue_position():
 
 def test_load_yaml_fills_the_form(tmp_path, form):
     from workbench.ui import build_app
-    app = build_app(tmp_path / "runs")
+    app = build_app(JobManager(trainer.run), tmp_path / "runs")
     ctx = app.workbench
     path = tmp_path / "run.yaml"
     path.write_text("strategy: [{name: freeze, k: 1}]\ntrain: {lr: 0.001, max_steps: 9}\n")
@@ -399,13 +400,12 @@ def test_load_yaml_fills_the_form(tmp_path, form):
 
 def test_runs_history_diff_and_continue(tmp_path, make_cfg, train, tiny_bert_dir, tiny_cls_data):
     """Runs listed from the registry, their configs diffed, and a finished run continued for more epochs."""
-    from workbench.run import loop as trainer
     from workbench.ui import runs_tab
     data = {"train": tiny_cls_data["train"]}
     a, _ = train(make_cfg(model={"name": tiny_bert_dir}, data=data, train={"max_steps": None, "epochs": 1}))
     b, _ = train(make_cfg(model={"name": tiny_bert_dir}, data=data, train={"max_steps": 3, "lr": 5e-4}))
     runs = a.root.parent
-    app = build_app(runs)
+    app = build_app(JobManager(trainer.run), runs)
     ctx = app.workbench
     list_runs = ctx.parts["runs_list"][0]
     frame, choices = list_runs("", "", common.new_session(), [])
@@ -421,7 +421,7 @@ def test_runs_history_diff_and_continue(tmp_path, make_cfg, train, tiny_bert_dir
     assert epochs["value"] == 2                                            # one more than the run did
     session, *_ = ctx.parts["on_resume"]([a.run_id], 2, common.new_session(), True)
     assert session["run_id"] == a.run_id
-    assert trainer.manager.wait(a.run_id, timeout=120) == "completed"
+    assert ctx.manager.wait(a.run_id, timeout=120) == "completed"
     summary = json.loads((a.root / "summary.json").read_text())
     assert summary["metrics"]["epochs"] == pytest.approx(2.0)
     _, msg = ctx.parts["do_delete"]([b.run_id], common.new_session())
@@ -468,3 +468,4 @@ def test_export_report_table():
     assert rows["accuracy (export / run)"] == "0.8800 / 0.9000"
     assert rows["size MB (export / run)"] == "25.0 / 90.0" and rows["speed-up"] == "2.0000"
     assert rows["retention"] == "0.9900"
+

@@ -12,6 +12,8 @@ gr = pytest.importorskip("gradio")
 
 from workbench import study  # noqa: E402
 from workbench.ui import build_app, i18n, study_tab  # noqa: E402
+from workbench.run.jobs import JobManager
+from workbench.run import loop as trainer
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -28,7 +30,7 @@ def _yaml(tiny_bert_dir, tiny_cls_data, tiny_text, steps=3, seeds=(0,)):
 @pytest.fixture
 def app(tmp_path, tiny_cls_data, tiny_text):
     dirs = {str(Path(tiny_cls_data["train"]).parent), str(Path(tiny_text).parent)}
-    return build_app(tmp_path / "runs", data_dirs=sorted(dirs))
+    return build_app(JobManager(trainer.run), tmp_path / "runs", data_dirs=sorted(dirs))
 
 
 def test_presets_listed_and_loaded():

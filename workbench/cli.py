@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("run")
     d.add_argument("--runs-dir", default="runs")
 
-    sub.add_parser("strategies", help="list the strategies with their knobs")
+    st = sub.add_parser("strategies", help="list the strategies with their knobs")
+    st.add_argument("--markdown", action="store_true", help="print README.md's strategy table")
+    st.add_argument("--readme", metavar="PATH", help="rewrite the strategy table in this README")
     sub.add_parser("tasks", help="list the tasks")
     sub.add_parser("models", help="list the model catalogue")
     c = sub.add_parser("config", help="print the resolved YAML of a config (defaults filled in)")
@@ -233,6 +235,13 @@ def _knobs_line(options_cls) -> str:
 
 def cmd_strategies(args):
     from .strategies import STRATEGIES   # lazy: --help stays instant
+    if args.markdown or args.readme:
+        from .listing import strategies_markdown, write_readme   # lazy: --help stays instant
+        if args.readme:
+            print(f"{args.readme}: {'updated' if write_readme(args.readme) else 'already up to date'}")
+        else:
+            print(strategies_markdown())
+        return
     for name, cls in STRATEGIES.items():
         print(f"{name:<13} {cls.summary}")
         print(f"{'':<13} knobs: {_knobs_line(cls.Options)}")

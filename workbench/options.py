@@ -16,10 +16,11 @@ from .errors import ConfigError
 
 
 def knob(default=MISSING, help: str = "", *, label: str | None = None, min=None, max=None, choices=None,
-         factory=None, advanced: bool = False):
-    """A dataclass field with UI/CLI metadata. `min`/`max` are inclusive; `choices` restricts the value."""
+         factory=None, advanced: bool = False, zh: tuple[str, str] | None = None):
+    """A dataclass field with UI/CLI metadata. `min`/`max` are inclusive; `choices` restricts the value; `zh` is
+    the (label, help) in Chinese, beside the English (an Options class may instead give them in its `zh` table)."""
     meta = {"help": help, "label": label, "min": min, "max": max,
-            "choices": tuple(choices) if choices is not None else None, "advanced": advanced}
+            "choices": tuple(choices) if choices is not None else None, "advanced": advanced, "zh": zh}
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
@@ -38,6 +39,7 @@ class FieldInfo:
     max: object = None
     choices: tuple | None = None
     advanced: bool = False
+    zh: tuple[str, str] | None = None   # (label, help) in Chinese
 
 
 def _unwrap(tp) -> tuple[object, bool]:
@@ -65,8 +67,18 @@ def describe(cls) -> list[FieldInfo]:
             f.default_factory() if f.default_factory is not MISSING else None)
         md = f.metadata
         out.append(FieldInfo(f.name, _kind(tp), default, md.get("help", ""), md.get("label") or f.name.replace("_", " "),
-                             optional, md.get("min"), md.get("max"), md.get("choices"), md.get("advanced", False)))
+                             optional, md.get("min"), md.get("max"), md.get("choices"), md.get("advanced", False),
+                             md.get("zh") or _zh_of(cls, f.name)))
     return out
+
+
+def _zh_of(cls, name: str) -> tuple[str, str] | None:
+    """A knob's Chinese (label, help) from the `zh` table of its Options class or a base class (nearest first)."""
+    for c in cls.__mro__:
+        table = c.__dict__.get("zh")
+        if isinstance(table, dict) and name in table:
+            return table[name]
+    return None
 
 
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}

@@ -60,9 +60,11 @@ def test_bad_input_in_a_real_process(name, fx, tmp_path):
 @pytest.fixture(scope="module")
 def data_check(tmp_path_factory):
     pytest.importorskip("gradio")
+    from workbench.run import loop as trainer
+    from workbench.run.jobs import JobManager
     from workbench.ui import build_app, common
     folder = tmp_path_factory.mktemp("ui_data")
-    app = build_app(folder / "runs", data_dirs=[folder])
+    app = build_app(JobManager(trainer.run), folder / "runs", data_dirs=[folder])
     ctx = app.workbench
     run_check = ctx.parts["data_check"][0]
 

@@ -69,7 +69,7 @@ def _merged(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> 
     unwrap(src.model).save_pretrained(str(folder))
     save_pooling_code(unwrap(src.model), folder)      # mean pooling: pipeline(..., trust_remote_code=True)
     facts = {"merged_adapters": (Path(ref.model_dir) / "adapter_config.json").is_file()}
-    if src.task.auto_class == "AutoModelForSequenceClassification":
+    if src.task.pipeline_tag == "text-classification":   # what the task serves through, not its class name
         facts["pipeline_check"] = _pipeline_check(src, prepared, folder)
     return facts
 

@@ -24,9 +24,6 @@ from .. import store
 from ..model.gguf import file_name
 from ..tasks import TASKS
 
-PIPELINES = {"AutoModelForSequenceClassification": "text-classification",
-             "AutoModelForTokenClassification": "token-classification",
-             "AutoModelForQuestionAnswering": "question-answering", "AutoModelForCausalLM": "text-generation"}
 
 
 def _v(x, digits=4, unit="") -> str:
@@ -41,8 +38,7 @@ def _mb(b) -> str:
     return "–" if b is None else f"{b / 2**20:.1f} MB"
 
 
-def _how_to_load(fmt: str, auto_class: str) -> str:
-    pipe = PIPELINES.get(auto_class)
+def _how_to_load(fmt: str, auto_class: str, pipe: str | None) -> str:
     if fmt == "merged":
         plain = f'from transformers import pipeline\npipe = pipeline("{pipe}", model="THIS_FOLDER")' if pipe else \
             f'import transformers\nmodel = transformers.{auto_class}.from_pretrained("THIS_FOLDER")'
@@ -74,7 +70,8 @@ def model_card(report: dict, folder: Path) -> str:
     info = json.loads((folder / "workbench.json").read_text())
     config = (folder / "config.yaml").read_text() if (folder / "config.yaml").is_file() else None
     fmt, main = report["format"], report["main_metric"]
-    auto_class = TASKS.get(report["task"], "task").auto_class
+    task_cls = TASKS.get(report["task"], "task")
+    auto_class = task_cls.auto_class
     lines = [front_matter(report, info, auto_class, config_text=config), "",
              f"# {report['source']} — {fmt} export", "", report["description"], "",
              f"- **Base model:** {report.get('base_model')}", f"- **Task:** {report['task']}",
@@ -110,7 +107,7 @@ def model_card(report: dict, folder: Path) -> str:
                   + "."]
     if report.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
-    lines += ["", "## How to load", "", _how_to_load(fmt, auto_class)]
+    lines += ["", "## How to load", "", _how_to_load(fmt, auto_class, task_cls.pipeline_tag)]
     if config:
         lines += ["", "## Reproduce", "", "```yaml", config.rstrip(), "```", "",
                   "```bash", "python -m workbench train --config config.yaml",
@@ -152,7 +149,7 @@ def card_data(report: dict, info: dict, auto_class: str, license: str | None = N
     report = {**report, "data": data_name(report, config_text)}
     fmt = report.get("format") or "run"
     base = hub_id(report.get("base_model") or info.get("base_model"))
-    pipeline = PIPELINES.get(auto_class)
+    pipeline = TASKS.get(report["task"], "task").pipeline_tag
     library = "gguf" if fmt.startswith("gguf-") else \
         "transformers" if fmt in ("merged", "bnb8", "bnb4", "run") else "workbench"
     dataset = hub_id(report.get("data"))
@@ -191,14 +188,15 @@ def run_report(run_root: Path) -> dict:
 
 def run_card(report: dict, info: dict, config_text: str | None, license: str | None = None) -> str:
     """README.md of a run folder published as it is (full-precision transformers weights)."""
-    auto_class = TASKS.get(report["task"], "task").auto_class
+    task_cls = TASKS.get(report["task"], "task")
+    auto_class = task_cls.auto_class
     lines = [front_matter(report, info, auto_class, license), "", f"# {report['source']}", "",
              f"Fine-tuned with the workbench: task **{report['task']}**, strategy "
              f"**{'+'.join(report.get('strategy') or []) or '–'}**, from **{report.get('base_model')}**, trained on "
              f"{report.get('data')} (run status {report.get('status')}).", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {v:.4g} |" for k, v in report["metrics"].items() if isinstance(v, (int, float))]
-    lines += ["", "## How to load", "", _how_to_load("merged", auto_class)]
-    if PIPELINES.get(auto_class) is None:
+    lines += ["", "## How to load", "", _how_to_load("merged", auto_class, task_cls.pipeline_tag)]
+    if task_cls.pipeline_tag is None:
         lines += ["", "(no transformers pipeline for this task: load the model class above)"]
     if config_text:
         lines += ["", "## Reproduce", "", "```yaml", config_text.rstrip(), "```", "", "```bash",

@@ -25,7 +25,7 @@ PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
 class HostService:
     settings: HostSettings
     access: Access
-    manager: object                                   # the JobManager (workbench.run.loop.manager)
+    manager: object                                   # the app's JobManager (build_app's)
     extra_roots: list[Path] = field(default_factory=list)   # server folders named with --data-dir
     cache: ModelCache | None = None
 

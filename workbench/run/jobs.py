@@ -1,8 +1,9 @@
 """JobManager: queues runs and trains them in background threads, one at a time by default (one device).
 
-The UI and the CLI talk to the one instance in `workbench.run.loop.manager`: submit, status snapshots, cancel,
-stop-and-save, resume. Job state lives here, not in any page, so a reloaded page or a second browser sees the
-same job. A job that raises is marked failed with its message; the process and the other jobs carry on.
+The app makes one (app.py: JobManager(loop.run)) and hands it to build_app; the UI talks to it: submit,
+status snapshots, cancel, stop-and-save, resume. Nothing creates one at import time. Job state lives here, not
+in any page, so a reloaded page or a second browser sees the same job. A job that raises is marked failed with
+its message; the process and the other jobs carry on.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The one training loop, and the process-wide JobManager (`workbench.run.loop.manager`).
+"""The one training loop. (run/jobs.py's JobManager runs it in background threads; the app or a test makes one:
+JobManager(run).)
 
 `run(cfg, paths)` reads top to bottom:
     1 data and task      2 tokenizer and model      3 encode      4 strategies      5 optimizer and schedule
@@ -27,7 +28,7 @@ from ..datasets_io import encoded
 from ..dist.ranks import World, launched
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Preparing, Recorder, Started, Step
-from .jobs import JobManager, StopSignal
+from .jobs import StopSignal
 from .optim import make_optimizer, make_scheduler
 from .packing import packer_for
 from .speedups import LossMeter, prepare as prepare_speedups, to_device
@@ -298,8 +299,7 @@ def _track_best(best, metrics, metric, task, tc, step, model, paths, rec, writes
     if value is None:
         rec.log(f"early-stopping metric {metric!r} is not among the metrics ({', '.join(metrics)})", "warning")
         return False
-    better = task.greater_is_better if tc.early_stopping_metric == "auto" else metric not in ("loss", "perplexity",
-                                                                                              "bpc")
+    better = task.greater_is_better if tc.early_stopping_metric == "auto" else task.higher_is_better(metric)
     if best["value"] is None or (value > best["value"] if better else value < best["value"]):
         best.update(value=value, step=step, bad_evals=0)
         if tc.early_stopping_patience and writes:
@@ -332,7 +332,3 @@ def _samples(task, model, split_ds, ctx, seed) -> list[dict]:
     return [{"input": x if isinstance(x, str) else str(x), "output": p.display, "confidence": p.confidence}
             for x, p in zip(inputs, preds)]
 
-
-# ---------------------------------------------------------------------------------------------------------------
-# The one process-wide object: queues runs and trains them in background threads.
-manager = JobManager(run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..errors import ConfigError
 from ..registry import Registry
+from ..tasks import TASKS
 from .base import Strategy
 
 STRATEGIES = Registry("strategy", __name__)
@@ -13,6 +14,11 @@ STRATEGIES = Registry("strategy", __name__)
 def build(cfg) -> list[Strategy]:
     """Strategy objects for a RunConfig, in the order listed."""
     return [STRATEGIES.get(s.name)(s.options) for s in cfg.strategy]
+
+
+def applicable_tasks(cls) -> list[str]:
+    """The registered tasks a strategy applies to (it asks each task's capabilities)."""
+    return [name for name, task_cls in TASKS.items() if cls.applies_to(task_cls)]
 
 
 def check_combination(cfg) -> None:
@@ -30,15 +36,16 @@ def check_combination(cfg) -> None:
                 raise ConfigError(where, f"{spec.name!r} cannot be combined with {other!r}: both are "
                                   f"{cls.group} strategies and a run can use only one")
             seen_groups[cls.group] = spec.name
-        for c in cls.conflicts:
-            if c in names:
-                why = cls.conflict_reasons.get(c)
-                raise ConfigError(where, f"{spec.name!r} cannot be combined with {c!r}{': ' + why if why else ''}; "
-                                  "remove one of them")
-        if cls.tasks is not None and cfg.task.name not in cls.tasks:
+        for c in cls.conflicts:           # a strategy's name, or a group ("adapter": every adapter strategy)
+            for other in names:
+                if other != spec.name and (other == c or STRATEGIES.get(other).group == c):
+                    why = cls.conflict_reasons.get(c)
+                    raise ConfigError(where, f"{spec.name!r} cannot be combined with {other!r}"
+                                      f"{': ' + why if why else ''}; remove one of them")
+        if not cls.applies_to(TASKS.get(cfg.task.name, "task")):
             raise ConfigError(where, f"{spec.name!r} does not apply to task {cfg.task.name!r}; it works with: "
-                              f"{', '.join(cls.tasks)}")
+                              f"{', '.join(applicable_tasks(cls))}")
         cls.check(spec.options, cfg)
 
 
-__all__ = ["STRATEGIES", "Strategy", "build", "check_combination"]
+__all__ = ["STRATEGIES", "Strategy", "applicable_tasks", "build", "check_combination"]

@@ -12,13 +12,15 @@ from ..options import knob
 def alpha_knob():
     """α of L = (1 − α)·L_task + α·τ²·KL: the one declaration of the knob distill and mean_teacher share."""
     return knob(0.5, "Share of the loss given to matching the teacher (the task loss gets 1 − α).",
-                label="α (distillation share)", min=0.0, max=1.0)
+                label="α (distillation share)", min=0.0, max=1.0,
+                zh=("α（蒸馏占比）", "损失中分配给匹配教师的比例（任务损失占 1 − α）。"))
 
 
 def temperature_knob(default: float):
     """τ of the KD term, shared by `distill` and `mean_teacher` (only the default differs)."""
     return knob(default, "τ: softens both distributions before they are compared (higher shows more of the "
-                "teacher's ranking of wrong answers; 1-4 is typical).", label="τ (temperature)", min=0.05, max=100.0)
+                "teacher's ranking of wrong answers; 1-4 is typical).", label="τ (temperature)", min=0.05, max=100.0,
+                zh=("τ（温度）", "τ：比较前对两个分布进行软化（越高越能体现教师对错误答案的排序；常用 1–4）。"))
 
 
 def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float,

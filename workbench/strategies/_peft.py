@@ -30,12 +30,6 @@ from .base import Strategy
 from transformers.pytorch_utils import Conv1D   # GPT-2's transposed linear layer
 from ..model.catalogue import preset
 
-ADAPTERS = ("lora", "dora", "qlora", "prefix", "prompt", "ia3")
-
-# Workbench task -> peft TaskType name: the peft model class that knows the task's forward signature (and, for
-# prompt learning, how to prepend virtual tokens and pad the labels).
-TASK_TYPES = {"classification": "SEQ_CLS", "token_classification": "TOKEN_CLS", "qa": "QUESTION_ANS",
-              "causal_lm": "CAUSAL_LM"}
 
 CONFLICT_REASONS = {
     "full": "full trains every weight, which makes an adapter pointless (the adapter alone already trains the "
@@ -48,11 +42,12 @@ CONFLICT_REASONS = {
 }
 
 
-def task_type(task_name: str):
-    """peft TaskType for a workbench task, or None (then peft's generic PeftModel passes every argument on)."""
+def task_type(task):
+    """peft TaskType the task declares (`peft_task_type`: the peft model class that knows its forward signature
+    and, for prompt learning, how to prepend virtual tokens and pad the labels), or None (then peft's generic
+    PeftModel passes every argument on)."""
     from peft import TaskType   # lazy: peft, only for adapters
-    name = TASK_TYPES.get(task_name)
-    return TaskType[name] if name else None
+    return TaskType[task.peft_task_type] if task.peft_task_type else None
 
 
 def _linear_types() -> tuple[type, ...]:
@@ -149,7 +144,9 @@ class PromptLearning(PeftStrategy):
     """Base of prefix and prompt tuning: learned virtual tokens, nothing to merge into the weights, so the run
     saves the adapter with a reference to its base model (model.saved.save / load_adapter_folder)."""
     merge = False
-    tasks = ("classification", "causal_lm")
+    @classmethod
+    def applies_to(cls, task_cls) -> bool:
+        return task_cls.prompt_tuning
 
     @classmethod
     def check(cls, options, cfg):
@@ -172,5 +169,5 @@ def max_positions(config) -> int | None:
     return None
 
 
-__all__ = ["ADAPTERS", "PeftStrategy", "TASK_TYPES", "block_linears", "head_modules",
+__all__ = ["PeftStrategy", "block_linears", "head_modules",
            "resolve_targets", "task_type"]

@@ -61,6 +61,13 @@ class Adversarial(Strategy):
     formula = "L = L_task + λ·BCE(D(GRL(f)), domain);  GRL: identity forward, −∂ backward into the encoder"
     direction = "bidirectional"
     needs_hidden_states = True
+    zh = {
+        "summary": "池化特征上的领域判别器 + 梯度反转：让任务特征与通用特征保持相似。",
+        "explain": ("一个小型判别器读取模型对通用文本和任务文本的池化特征，学习区分二者。它的梯度反转后传给模型，"
+                    "于是模型被推动让任务特征与通用特征无法区分：模型学习任务，却不会漂移到只适合任务数据的表示，"
+                    "从而保留对通用语言的知识。双方在同一次反向传播中学习。"),
+        "formula": "L = L_task + λ·BCE(D(GRL(f)), domain)；  GRL：前向为恒等映射，反向以 −∂ 传入编码器",
+    }
 
     @dataclass
     class Options:
@@ -70,6 +77,13 @@ class Adversarial(Strategy):
                            "line) or a hub dataset id with a 'text' column.", label="General text")
         hidden: int = knob(256, "Width of the discriminator's hidden layer.", label="Discriminator width",
                            min=4, max=16384)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "weight": ("λ（权重）", "λ：对抗项的强度（编码器被推动去迷惑判别器的力度）。"),
+            "source": ("通用文本", "通用文本：'builtin:general'、文本文件（每行一段）或含 'text' 列的 Hub 数据集 "
+                               "ID。"),
+            "hidden": ("判别器宽度", "判别器隐藏层的宽度。"),
+        }
 
     def __init__(self, options):
         super().__init__(options)

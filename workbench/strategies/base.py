@@ -31,11 +31,11 @@ class Strategy:
     summary: ClassVar[str] = ""         # one line for listings
     explain: ClassVar[str] = ""         # a few plain sentences for the UI
     formula: ClassVar[str | None] = None
+    zh: ClassVar[dict[str, str | None]] = {}   # summary/explain/formula in Chinese (formula None: symbols only)
     direction: ClassVar[str] = ""       # "one-directional" | "bidirectional" | "peft" | "compression"
     group: ClassVar[str | None] = None  # at most one strategy per group in a run ("adapter", "trainable-set")
-    conflicts: ClassVar[tuple[str, ...]] = ()
-    conflict_reasons: ClassVar[dict[str, str]] = {}  # conflict name -> why, added to the refusal message
-    tasks: ClassVar[tuple[str, ...] | None] = None   # tasks it applies to (None: all)
+    conflicts: ClassVar[tuple[str, ...]] = ()        # strategy names or groups ("adapter") it cannot run with
+    conflict_reasons: ClassVar[dict[str, str]] = {}  # conflict (name or group) -> why, added to the refusal
     needs_hidden_states: ClassVar[bool] = False       # ask the model for hidden states in forward
     finalize_order: ClassVar[int] = 0   # finalize hooks run lowest first (EMA installs before adapters merge)
 
@@ -45,6 +45,11 @@ class Strategy:
 
     def __init__(self, options):
         self.opts = options
+
+    @classmethod
+    def applies_to(cls, task_cls) -> bool:
+        """Whether the strategy applies to a task (its class): ask the task's capabilities, not its name."""
+        return True
 
     @classmethod
     def check(cls, options, cfg) -> None:

@@ -19,10 +19,6 @@ from ._teacher import HiddenMatch, check_labels, load_teacher, parse_layers, sam
 from .base import Strategy
 from ..tasks import TASKS
 
-# Tasks whose output layer is pre-trained with the model: the base model itself can teach them.
-PRETRAINED_HEADS = ("AutoModelForCausalLM", "AutoModelForMaskedLM")
-
-
 @STRATEGIES.register("distill")
 class Distill(Strategy):
     order = 50
@@ -37,6 +33,14 @@ class Distill(Strategy):
                "[+ w_h·Σ_layers MSE(P·h_s, h_t)]")
     direction = "bidirectional"
     group = "teacher"
+    zh = {
+        "summary": "教师 → 学生：(1−α)·CE + α·τ²·KL(p_t^τ ‖ p_s^τ)，可选隐藏状态匹配。",
+        "explain": ("教师模型（某次微调运行、某个模型文件夹或基础模型）向学生展示完整的软化概率分布，而不只是正确"
+                    "答案：哪些错误答案“差一点就对”，承载了教师的大量知识。学生同时向标签和教师学习，因此在学会任"
+                    "务的同时保留了教师的知识。设置 student_layers 时，学生是教师的缩小副本（每隔 k 个块保留一个）"
+                    "，目标是以一小部分的规模保持教师的准确率。"),
+        "formula": None,   # symbols only: shown as written
+    }
 
     @dataclass
     class Options:
@@ -51,6 +55,15 @@ class Distill(Strategy):
         student_layers: str | None = knob(None, "Derive the student from the teacher, keeping these blocks: "
                                           "'every:2' (blocks 0, 2, 4, ...), 'top:3', 'bottom:3' or a list '0,2,4'. "
                                           "Empty: the student is the run's own model.", label="Student layers")
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "teacher": ("教师模型", "教师：运行 ID、运行或模型文件夹，或 'base'（本次运行的基础模型）。对分类等需"
+                                "要新任务头的任务，它必须是已针对本任务微调过的模型。"),
+            "hidden_weight": ("隐藏状态权重", "匹配教师隐藏状态的权重（均方误差；宽度不同时经过一个可学习的投影）"
+                                        "；0 表示关闭。"),
+            "student_layers": ("学生层", "从教师派生学生，保留这些块：'every:2'（块 0、2、4……）、'top:3'、'bottom"
+                                      ":3' 或列表 '0,2,4'。留空：学生就是本次运行自己的模型。"),
+        }
 
     def __init__(self, options):
         super().__init__(options)
@@ -92,7 +105,7 @@ class Distill(Strategy):
             if source.kind == "scratch":
                 raise ConfigError(f"{where}.teacher", f"the base model {cfg.model.name!r} is built from scratch and "
                                   "knows nothing yet; give a trained run or model folder as the teacher")
-            if TASKS.get(cfg.task.name).auto_class not in PRETRAINED_HEADS and not trained:
+            if not TASKS.get(cfg.task.name).pretrained_head and not trained:   # can the base teach this task?
                 raise ConfigError(f"{where}.teacher", f"the base model {cfg.model.name!r} has no trained "
                                   f"{cfg.task.name} head, so it cannot teach this task; give a run fine-tuned for "
                                   "it (its run id or folder)")

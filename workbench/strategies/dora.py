@@ -15,3 +15,10 @@ class Dora(Lora):
                "than LoRA at the same rank, at some extra cost per step. Merged into the weights at the end.")
     formula = "W' = m · (W + (alpha / r) · B A) / ‖W + (alpha / r) · B A‖_col,   W frozen; m, A, B train"
     use_dora = True
+    zh = {
+        "summary": "权重分解 LoRA（DoRA）：训练每个输出的幅度和低秩方向；训练结束时合并。",
+        "explain": ("与 LoRA 一样，预训练权重保持冻结，旁边训练一个低秩更新；但每个权重被拆分为长度（每个输出一个"
+                    "数）和方向：长度自由训练，低秩更新只改变方向。相同秩下它通常比 LoRA 更接近全参数微调，代价是"
+                    "每步多一些计算。训练结束时合并进权重。"),
+        "formula": "W' = m · (W + (alpha / r) · B A) / ‖W + (alpha / r) · B A‖_col，   W 冻结；m、A、B 参与训练",
+    }

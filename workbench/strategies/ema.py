@@ -59,12 +59,24 @@ class EMA(Strategy):
     formula = "θ_ema ← β·θ_ema + (1 − β)·θ after each optimizer step"
     direction = "bidirectional"
     finalize_order = -10     # install the average before adapters (lora...) are merged into the weights
+    zh = {
+        "summary": "维护权重的指数移动平均（EMA），并用它评估和保存。",
+        "explain": ("最后一步的权重只是优化路径上一个带噪声的点。对最近若干步的权重取平均（每一步把平均值向当前权"
+                    "重推近 1 − β）会得到更平滑的模型，它通常泛化更好，也更少遗忘训练早期学到的东西。评估和保存的"
+                    "是平均后的权重；训练过程本身不变。"),
+        "formula": "每个优化步之后 θ_ema ← β·θ_ema + (1 − β)·θ",
+    }
 
     @dataclass
     class Options:
         beta: float = knob(0.99, "Decay of the average: the average spans about 1/(1 − β) recent steps (0.99: "
                            "about 100). Keep 1/(1 − β) well below the number of steps.", label="β (decay)",
                            min=0.0, max=0.99999)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "beta": ("β（衰减）", "平均值的衰减：约覆盖最近 1/(1 − β) 步（0.99：约 100 步）。请让 1/(1 − β) 远小"
+                              "于总步数。"),
+        }
 
     def __init__(self, options):
         super().__init__(options)

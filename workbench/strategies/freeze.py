@@ -18,11 +18,20 @@ class Freeze(Strategy):
                "one way, from the pre-trained model into the task.")
     direction = "one-directional"
     group = "trainable-set"
+    zh = {
+        "summary": "冻结词嵌入层和底部 k 层（k<0：只训练顶部 -k 层）。",
+        "explain": ("底部各层完全保留预训练权重，只有上层和任务头参与适配。数据少时更省算力也更稳妥，但被冻结的部"
+                    "分完全无法适配：知识单向流动，只从预训练模型流向任务。"),
+    }
 
     @dataclass
     class Options:
         k: int = knob(-2, "Blocks to freeze from the bottom; negative: freeze all but the top -k blocks.",
                       min=-1000, max=1000)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "k": ("冻结层数 k", "从底部起冻结的块数；负数：冻结除顶部 -k 个块之外的所有块。"),
+        }
 
     @classmethod
     def check(cls, options, cfg):

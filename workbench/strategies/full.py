@@ -13,6 +13,11 @@ class Full(Strategy):
                "(catastrophic forgetting).")
     direction = "one-directional"
     group = "trainable-set"
+    zh = {
+        "summary": "全部参数参与训练（基线）。",
+        "explain": ("预训练模型的每个权重和新加的任务头都会更新。学习任务最快，但没有任何约束让模型保持在预训练学"
+                    "到的状态附近，通用知识可能被遗忘（灾难性遗忘）。"),
+    }
 
     def prepare(self, model, ctx):
         for p in model.parameters():

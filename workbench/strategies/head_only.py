@@ -14,8 +14,16 @@ class HeadOnly(Strategy):
                "Nothing is forgotten, but nothing in the model adapts to the task either.")
     direction = "one-directional"
     group = "trainable-set"
-    conflicts = ("lora", "dora", "qlora", "prefix", "prompt", "ia3")
-    tasks = ("classification", "token_classification", "qa", "multitask")
+    conflicts = ("adapter",)
+    zh = {
+        "summary": "只训练新的任务头（线性探测）。",
+        "explain": ("预训练模型作为固定的特征提取器，只有新的输出层在学习。不会遗忘任何知识，但模型本身也完全不会"
+                    "向任务适配。"),
+    }
+
+    @classmethod
+    def applies_to(cls, task_cls) -> bool:
+        return task_cls.new_head             # a pre-trained body with a new head to train
 
     def prepare(self, model, ctx):
         head = head_names(model, ctx.new_names)

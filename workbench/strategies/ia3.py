@@ -19,6 +19,13 @@ class IA3(PeftStrategy):
                "high learning rate (about 3e-3 to 1e-2). The scales are multiplied into the weights at the end, so "
                "the saved model is an ordinary one.")
     formula = "h = l ⊙ (W x)  (keys, values);   h = W (l ⊙ x)  (feed-forward);   W frozen, l starts at 1"
+    zh = {
+        "summary": "(IA)³：对键、值和前馈激活学习逐通道缩放；训练结束时合并。",
+        "explain": ("所有预训练权重保持冻结；一个可学习的向量逐通道缩放键、值投影的输出以及前馈下投影层的输入，新"
+                    "的任务头完整训练。训练的数值远少于 LoRA（每个通道一个），因此需要较高的学习率（约 3e-3 到 1e-"
+                    "2）。训练结束时缩放系数被乘进权重，保存的是普通模型。"),
+        "formula": "h = l ⊙ (W x)（键、值）；   h = W (l ⊙ x)（前馈层）；   W 冻结，l 初始为 1",
+    }
 
     @dataclass
     class Options:
@@ -29,6 +36,14 @@ class IA3(PeftStrategy):
         feedforward_modules: list[str] = knob(help="Which of the targets are feed-forward layers (their input is "
                                               "rescaled, not their output). Empty: peft's default.",
                                               label="Feed-forward layers", factory=list)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "target_modules": ("目标层", "块内要缩放的线性层，按名称或名称结尾指定。留空：使用 peft 针对该架构的"
+                                      "默认设置（BERT 为 key、value、output.dense；GPT-2 为 c_attn、mlp.c_proj"
+                                      "）。"),
+            "feedforward_modules": ("前馈层", "目标层中哪些是前馈层（缩放其输入而不是输出）。留空：使用 peft 的默"
+                                           "认设置。"),
+        }
 
     def peft_config(self, model, ctx):
         from peft import IA3Config   # lazy: peft, only for adapters
@@ -49,5 +64,5 @@ class IA3(PeftStrategy):
         if stray:
             raise ConfigError(f"{where}.feedforward_modules", f"{stray[0]!r} is not among the target layers; "
                               "feed-forward layers must also be targets")
-        return IA3Config(task_type=task_type(ctx.cfg.task.name), target_modules=targets, feedforward_modules=ff,
+        return IA3Config(task_type=task_type(ctx.task), target_modules=targets, feedforward_modules=ff,
                          modules_to_save=head)

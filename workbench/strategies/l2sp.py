@@ -22,12 +22,24 @@ class L2SP(Strategy):
                "task head has no starting point worth keeping and is left free.")
     formula = "L = L_task + λ · Σ_pre-trained ‖θ − θ_pre‖²"
     direction = "bidirectional"
+    zh = {
+        "summary": "惩罚项 λ‖θ − θ_pre‖² 让预训练权重停留在初始值附近。",
+        "explain": ("普通微调让每个权重随任务任意漂移，预训练学到的知识会被覆盖（灾难性遗忘）。L2-SP 在每个预训练"
+                    "权重与其初始值之间加上一根“弹簧”：模型学习任务的同时停留在预训练解附近，因此知识是双向迁移的"
+                    "，而不只是流入任务。新的任务头没有值得保留的起点，因此不受约束。"),
+        "formula": None,   # symbols only: shown as written
+    }
 
     @dataclass
     class Options:
         weight: float = knob(0.1, "λ: strength of the pull toward the pre-trained weights (0.01-1 with AdamW; "
                              "larger keeps the model closer to pre-training).", label="λ (weight)", min=0.0,
                              max=1e6)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "weight": ("λ（权重）", "λ：把权重拉向预训练值的强度（使用 AdamW 时取 0.01–1；越大，模型越接近预训练"
+                                "状态）。"),
+        }
 
     @classmethod
     def check(cls, options, cfg):

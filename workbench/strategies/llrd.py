@@ -21,12 +21,24 @@ class LLRD(Strategy):
                "other strategy (e.g. l2sp + llrd).")
     formula = "lr_layer = lr · decay^d, d = 0 for the head, 1 for the top block, …, L + 1 for the embeddings"
     direction = "one-directional"
+    zh = {
+        "summary": "逐层学习率衰减：lr·decay^(距顶层的深度)；越靠底层更新越小。",
+        "explain": ("底层保存通用的语言知识，上层保存更偏向任务的特征。让每一层的学习率都比其上一层小（任务头使用"
+                    "完整学习率，词嵌入层最小），顶层就能快速适配，而底层保留预训练学到的知识。单独使用时仍是单向"
+                    "迁移，但能减轻遗忘，并且可以与其他任何策略组合（例如 l2sp + llrd）。"),
+        "formula": "lr_layer = lr · decay^d，任务头 d = 0，顶层块 d = 1，…，词嵌入层 d = L + 1",
+    }
 
     @dataclass
     class Options:
         decay: float = knob(0.9, "Factor between a layer's learning rate and the one above it (1: no decay). "
                             "0.8-0.95 is typical; smaller keeps the lower layers closer to pre-training.",
                             label="Decay per layer", min=0.01, max=1.0)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "decay": ("每层衰减系数", "某层学习率与其上一层学习率之比（1：不衰减）。常用 0.8–0.95；越小，底层越接"
+                                "近预训练状态。"),
+        }
 
     @classmethod
     def check(cls, options, cfg):

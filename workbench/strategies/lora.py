@@ -19,6 +19,14 @@ class LoraOptions:
                                      "name or name ending (query, value, attention.output.dense, c_attn...). Empty: "
                                      "every linear layer of the blocks (query/key/value/dense for BERT, "
                                      "c_attn/c_proj/c_fc for GPT-2).", label="Target layers", factory=list)
+    zh = {   # the knobs' (label, help) in Chinese
+        "r": ("秩 r", "加到每个目标权重上的更新 B·A 的秩（越大，容量越大）。"),
+        "alpha": ("缩放系数 alpha", "更新量的缩放：乘以 alpha / r。"),
+        "dropout": ("Dropout 比率", "训练时作用于适配器输入的 Dropout。"),
+        "target_modules": ("目标层", "Transformer 块内要加适配器的线性层，按名称或名称结尾指定（query、value、"
+                                  "attention.output.dense、c_attn……）。留空：块内所有线性层（BERT 为 query/key"
+                                  "/value/dense，GPT-2 为 c_attn/c_proj/c_fc）。"),
+    }
 
 
 @STRATEGIES.register("lora")
@@ -34,6 +42,14 @@ class Lora(PeftStrategy):
     use_dora = False
 
     Options = LoraOptions
+    zh = {
+        "summary": "在各块的线性层上加低秩适配器；基础模型冻结，训练结束时合并进权重。",
+        "explain": ("所有预训练权重保持冻结；每个目标层旁边学习一个小的低秩修正 B·A（秩为 r），新的任务头完整训练"
+                    "。参与训练的参数通常远少于 5%，模型也无法偏离预训练所学太远。训练结束时修正量被加回权重，因此"
+                    "保存的是同样大小的普通模型。在全参数微调的学习率下适配器学得很慢：请使用更高的学习率（约 5e-4"
+                    " 到 1e-3）。"),
+        "formula": "h = W x + (alpha / r) · B A x，   W 冻结，A ∈ R^{r×in}，B ∈ R^{out×r}（初始时 B = 0）",
+    }
 
     def peft_config(self, model, ctx):
         from peft import LoraConfig   # lazy: peft, only for adapters
@@ -41,5 +57,5 @@ class Lora(PeftStrategy):
         head = head_modules(model, ctx.new_names)
         targets = [t for t in resolve_targets(model, o.target_modules, f"strategy.{self.name}.target_modules")
                    if t not in head]
-        return LoraConfig(task_type=task_type(ctx.cfg.task.name), r=o.r, lora_alpha=o.alpha, lora_dropout=o.dropout,
+        return LoraConfig(task_type=task_type(ctx.task), r=o.r, lora_alpha=o.alpha, lora_dropout=o.dropout,
                           target_modules=targets, modules_to_save=head, use_dora=self.use_dora, bias="none")

@@ -32,6 +32,14 @@ class MeanTeacher(Strategy):
     direction = "bidirectional"
     group = "teacher"
     finalize_order = -10     # install the average before adapters (lora...) are merged into the weights
+    zh = {
+        "summary": "教师 = 学生权重的 EMA；学生向教师蒸馏（自集成）。",
+        "explain": ("保留一份模型副本，作为学生权重的缓慢移动平均。每一步学生既学习任务，也匹配教师的软化预测。平"
+                    "均值变化缓慢，因此记得之前各步（以及预训练）学到的知识，并把学生拉回来；同时学生的进步也流入"
+                    "教师：知识双向流动。"),
+        "formula": ("每步之后 θ_t ← β·θ_t + (1 − β)·θ；  L = (1 − α)·L_task + α·τ²·KL(softmax(z_t/τ) ‖ softmax(z_s"
+                    "/τ))"),
+    }
 
     @dataclass
     class Options:
@@ -41,6 +49,11 @@ class MeanTeacher(Strategy):
         temperature: float = temperature_knob(1.0)
         evaluate_teacher: bool = knob(False, "Evaluate and save the teacher (the averaged weights) instead of "
                                       "the student.", label="Evaluate the teacher")
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "beta": ("β（教师衰减）", "教师平均值的衰减：约覆盖最近 1/(1 − β) 步。"),
+            "evaluate_teacher": ("评估教师", "评估并保存教师（平均后的权重），而不是学生。"),
+        }
 
     def __init__(self, options):
         super().__init__(options)

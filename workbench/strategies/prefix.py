@@ -22,7 +22,19 @@ class Prefix(PromptLearning):
                "(BERT/MiniLM) take no cached keys/values at all; use prompt, lora or ia3 there. The prefix cannot "
                "be merged into the weights: the saved model is the prefix plus a reference to the base model.")
     formula = "attention over [P_k; K] and [P_v; V] in every layer,   θ frozen, P_k, P_v ∈ R^{n×d} trained"
-    tasks = ("causal_lm",)
+
+    @classmethod
+    def applies_to(cls, task_cls) -> bool:
+        return task_cls.prefix_tuning
+    zh = {
+        "summary": "前缀微调（Prefix Tuning）：在每个注意力层的输入前加入可学习的键/值（解码器语言模型）。",
+        "explain": ("整个模型保持冻结；每个注意力层都多出 n 对可学习的键/值，每个词元都可以关注它们，从而把模型引"
+                    "向任务。它比提示微调更深（作用于每一层），参数仍然极少；需要较高的学习率（约 1e-3 到 1e-2）。"
+                    "适用于解码器（GPT-2、Llama……）上的因果语言建模。不适用于分类：peft 通过一个当前 transformers "
+                    "已不再提供的参数把前缀传给分类模型，而编码器（BERT/MiniLM）根本不接受缓存的键/值；这些情况请"
+                    "使用 prompt、lora 或 ia3。前缀无法合并进权重：保存的模型是前缀加上对基础模型的引用。"),
+        "formula": "每一层中对 [P_k; K] 和 [P_v; V] 做注意力，   θ 冻结，P_k, P_v ∈ R^{n×d} 参与训练",
+    }
 
     @dataclass
     class Options:
@@ -30,6 +42,12 @@ class Prefix(PromptLearning):
                                        label="Virtual tokens", min=1, max=512)
         projection: bool = knob(False, "Produce the prefix through a small two-layer network during training "
                                 "(the original paper's reparametrisation; steadier, more to train).")
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "num_virtual_tokens": ("虚拟词元数", "每个注意力层中可学习的键/值位置数 n。"),
+            "projection": ("重参数化投影", "训练时通过一个小型两层网络生成前缀（原论文的重参数化；更稳定，但要训"
+                                     "练的参数更多）。"),
+        }
 
     def peft_config(self, model, ctx):
         from peft import PrefixTuningConfig   # lazy: peft, only for adapters
@@ -42,6 +60,6 @@ class Prefix(PromptLearning):
         o = self.opts
         self.check_positions(model, ctx)
         hidden = getattr(model.config, "hidden_size", None) or getattr(model.config, "n_embd", None)
-        return PrefixTuningConfig(task_type=task_type(ctx.cfg.task.name), num_virtual_tokens=o.num_virtual_tokens,
+        return PrefixTuningConfig(task_type=task_type(ctx.task), num_virtual_tokens=o.num_virtual_tokens,
                                   prefix_projection=o.projection, encoder_hidden_size=hidden,
                                   modules_to_save=head_modules(model, ctx.new_names))

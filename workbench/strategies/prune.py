@@ -13,7 +13,7 @@ import torch
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._peft import ADAPTERS, CONFLICT_REASONS, block_linears
+from ._peft import CONFLICT_REASONS, block_linears
 from ._prune_layout import Block, structured_blocks
 from .base import Strategy
 
@@ -31,8 +31,18 @@ class Prune(Strategy):
     formula = ("s_t = s_f · (1 − (1 − (t − t_0)/(t_1 − t_0))³)   (cubic; linear: s_f · (t − t_0)/(t_1 − t_0)),   "
                "W ← W ⊙ M after every step")
     direction = "compression"
-    conflicts = ADAPTERS
-    conflict_reasons = {a: CONFLICT_REASONS["prune"] for a in ADAPTERS}
+    conflicts = ("adapter",)
+    conflict_reasons = {"adapter": CONFLICT_REASONS["prune"]}
+    zh = {
+        "summary": "逐步幅度剪枝到目标稀疏度（权重、注意力头或神经元），训练中保持掩码。",
+        "explain": ("模型微调的同时，越来越多绝对值最小的权重被置零，按从 `start` 到 `end` 的计划进行，直到比例为 "
+                    "`sparsity` 的权重为零；其余权重继续训练以弥补损失。structure 为 'heads' 或 'neurons' 时移除整"
+                    "个注意力头或前馈神经元（它们可以真正从模型中裁掉，带来实际加速）；'unstructured' 移除单个权重"
+                    "（同样稀疏度下准确率更高，但需要稀疏算子才能变快）。只剪枝 Transformer 块内的线性层：词嵌入、"
+                    "池化层和任务头保持完整。"),
+        "formula": ("s_t = s_f · (1 − (1 − (t − t_0)/(t_1 − t_0))³)   （三次；线性：s_f · (t − t_0)/(t_1 − t_0)）"
+                    "，   每步之后 W ← W ⊙ M"),
+    }
 
     @dataclass
     class Options:
@@ -48,6 +58,18 @@ class Prune(Strategy):
         end: float = knob(0.7, "When the target sparsity is reached, as a fraction of training; the rest of "
                           "training recovers with the final mask.", min=0.0, max=1.0)
         every: int = knob(10, "Steps between mask updates while sparsity grows.", min=1, max=100000, advanced=True)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "sparsity": ("目标稀疏度", "结束时被剪枝的权重中为零的比例（heads/neurons：被移除的注意力头/神经元的"
+                                  "比例）。"),
+            "schedule": ("稀疏度计划", "稀疏度从 start 增长到 end 的方式：cubic（三次，先快后缓；Zhu & Gupta）或 "
+                                  "linear（线性）。"),
+            "structure": ("剪枝结构", "移除的单位：单个权重、整个注意力头或整个前馈神经元。"),
+            "scope": ("剪枝范围", "在所有块之间统一给权重排序（global），或让每层剪掉相同的比例（layer）。"),
+            "start": ("开始时间", "剪枝开始的时间，以训练进度的比例表示。"),
+            "end": ("结束时间", "达到目标稀疏度的时间，以训练进度的比例表示；之后的训练在最终掩码下恢复精度。"),
+            "every": ("更新间隔", "稀疏度增长期间两次掩码更新之间的步数。"),
+        }
 
     @classmethod
     def check(cls, options, cfg):

@@ -25,6 +25,11 @@ class QLoraOptions(LoraOptions):
                               advanced=True)
     gradient_checkpointing: bool = knob(True, "Recompute activations in the backward pass instead of keeping "
                                         "them: less memory, about 30% slower.", advanced=True)
+    zh = {   # the knobs' (label, help) in Chinese
+        "compute_dtype": ("计算精度", "每次矩阵乘法前 4 位权重反量化到的精度。"),
+        "double_quant": ("双重量化", "对量化常数再做一次量化（每个权重约节省 0.4 位）。"),
+        "gradient_checkpointing": ("梯度检查点", "反向传播时重新计算激活值而不是保存它们：省显存，约慢 30%。"),
+    }
 
 
 @STRATEGIES.register("qlora")
@@ -41,6 +46,13 @@ class QLora(Lora):
     merge = False      # merging into 4-bit weights would re-round them; load_saved merges into the 16/32-bit base
 
     Options = QLoraOptions
+    zh = {
+        "summary": "在 4 位 NF4 量化、冻结的基础模型上做 LoRA（bitsandbytes）；仅支持 CUDA。",
+        "explain": ("与 LoRA 相同，但冻结的基础模型以每个权重 4 位（NormalFloat-4）存储，显存约为 16 位的四分之一"
+                    "，更大的模型也能放进单张 GPU。适配器和新任务头保持全精度，按 LoRA 的方式训练。需要 NVIDIA GPU"
+                    "（bitsandbytes）。适配器单独保存，并引用基础模型；加载该运行时会把它合并进全精度的基础模型。"),
+        "formula": "h = dequant(W_NF4) x + (alpha / r) · B A x，   W_NF4 以 4 位冻结，A 与 B 使用计算精度",
+    }
 
     @classmethod
     def check(cls, options, cfg):

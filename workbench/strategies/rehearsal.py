@@ -45,6 +45,13 @@ class Rehearsal(Strategy):
                "general knowledge by using it, while the task loss teaches the new skill.")
     formula = "L = L_task + w · L_LM(general text)   (MLM: 15% of tokens, 80/10/10; CLM: next token)"
     direction = "bidirectional"
+    zh = {
+        "summary": "每一步都在通用文本上混入预训练目标（MLM / 下一词元预测）。",
+        "explain": ("只在任务数据上微调，模型会遗忘不再练习的语言能力。复习（rehearsal）在每一步加入一批通用文本，"
+                    "让模型做它自己的预训练练习：编码器做掩码词填空，解码器预测下一个词。模型通过持续使用来保持通"
+                    "用知识，同时由任务损失学会新技能。"),
+        "formula": "L = L_task + w · L_LM(通用文本)   （MLM：15% 的词元，80/10/10；CLM：下一个词元）",
+    }
 
     @dataclass
     class Options:
@@ -57,6 +64,15 @@ class Rehearsal(Strategy):
                                   "of the steps during which only that head learns from the rehearsal loss, so "
                                   "its random start does not disturb the model.", label="Fresh-head warm-up",
                                   min=0.0, max=1.0, advanced=True)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "weight": ("权重", "通用文本上预训练损失的权重。"),
+            "source": ("通用文本", "通用文本：'builtin:general'、文本文件（每行一段）或含 'text' 列的 Hub 数据集 "
+                               "ID。"),
+            "batch_size": ("批大小", "每步使用的通用文本段落数。"),
+            "head_warmup": ("新 LM 头预热", "基础检查点没有语言模型头、需要新建一个时：在这一比例的步数内只让该头"
+                                        "从复习损失中学习，以免它的随机初始值扰乱模型。"),
+        }
 
     def __init__(self, options):
         super().__init__(options)

@@ -38,6 +38,8 @@ def format_summary(res: dict) -> str:
 
 def cmd_study(args) -> int:
     from . import load, results, runner   # lazy: --help stays instant
+    from ..run import loop   # lazy: --help stays instant
+    from ..run.jobs import JobManager   # lazy: --help stays instant
     study = load(args.config, args.overrides)
     runs_dir = args.runs_dir or (study.run.get("output") or {}).get("runs_dir") or "runs"
     study_dir = runner.new_study_dir(runs_dir, study.options.name)
@@ -49,7 +51,7 @@ def cmd_study(args) -> int:
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        state = runner.run(study, runs_dir, study_dir, progress=lambda m: print(m, file=sys.stderr))
+        state = runner.run(study, runs_dir, study_dir, JobManager(loop.run), progress=lambda m: print(m, file=sys.stderr))
     finally:
         signal.signal(signal.SIGINT, previous)
     res = results.read(study_dir) or {}

@@ -82,7 +82,7 @@ def prepare_files(study: Study, study_dir: Path) -> None:
                                                                        encoding="utf-8")
 
 
-def start(study: Study, runs_dir, manager=None) -> Path:
+def start(study: Study, runs_dir, manager) -> Path:
     """Start a study in a background thread; returns its folder at once."""
     study_dir = new_study_dir(runs_dir, study.options.name)
     results.write_status(study_dir, {"status": "running", "started": time.time()})
@@ -111,9 +111,8 @@ def _submit_and_wait(manager, cfg, study_dir: Path, say) -> tuple[str | None, st
     return run_id, state, snap.get("error")
 
 
-def run(study: Study, runs_dir, study_dir: Path, manager=None, progress=None) -> dict:
+def run(study: Study, runs_dir, study_dir: Path, manager, progress=None) -> dict:
     """Run a whole study into `study_dir` (blocking). Never raises: a failure is written to status.json."""
-    manager = manager or trainer.manager
     say = progress or (lambda message: None)
     state = {"status": "running", "study_id": study_dir.name, "started": time.time(), "rows_total": 0,
              "rows_done": 0, "current_run": None, "error": None, "pretrain_run": None}

@@ -36,10 +36,32 @@ class Task:
     main_metric: ClassVar[str] = "loss"                            # for early stopping and run lists
     greater_is_better: ClassVar[bool] = False
     input_kind: ClassVar[str] = "text"                              # what the interactive box takes
+    # What the task is. Strategies, export, evaluation and the loop ask these instead of testing task names or
+    # auto_class strings, so a new task is its file (plus one row in tests/test_task_matrix.py).
+    peft_task_type: ClassVar[str | None] = None  # peft TaskType (SEQ_CLS...): the peft class that knows its forward
+    new_head: ClassVar[bool] = False         # a freshly initialised head on a pre-trained body: head_only applies
+    prompt_tuning: ClassVar[bool] = False    # peft prompt tuning applies
+    prefix_tuning: ClassVar[bool] = False    # peft prefix tuning applies (a decoder's key/value cache)
+    pretrained_head: ClassVar[bool] = False  # the pre-trained checkpoint has this head (an LM head): the base teaches
+    generates: ClassVar[bool] = False        # the output is generated text, scored per token (a causal LM)
+    pipeline_tag: ClassVar[str | None] = None    # the transformers pipeline that serves an export, if any
+    # Direction of each metric the task reports ("higher" | "lower"); unlisted metrics are higher-is-better.
+    metric_directions: ClassVar[dict[str, str]] = {"loss": "lower"}
 
     @dataclass
     class Options:
         pass
+
+    def higher_is_better(self, metric: str) -> bool:
+        """Whether a larger value of `metric` (as the task reports it; "key/metric" for a multitask run) is better."""
+        if metric == self.main_metric:
+            return self.greater_is_better
+        for cls in type(self).__mro__:
+            table = cls.__dict__.get("metric_directions") or {}
+            for key in (metric, metric.rsplit("/", 1)[-1]):
+                if key in table:
+                    return table[key] == "higher"
+        return True
 
     def __init__(self, options, data_cfg, model_cfg):
         self.opts = options

@@ -47,6 +47,9 @@ class CausalLM(Task):
     auto_class = "AutoModelForCausalLM"
     main_metric = "loss"
     greater_is_better = False
+    peft_task_type, prompt_tuning, prefix_tuning = "CAUSAL_LM", True, True
+    pretrained_head, generates, pipeline_tag = True, True, "text-generation"
+    metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "prompt"
 
     @dataclass

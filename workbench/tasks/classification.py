@@ -23,6 +23,8 @@ class Classification(Task):
     auto_class = "AutoModelForSequenceClassification"
     main_metric = "accuracy"
     greater_is_better = True
+    peft_task_type, new_head, prompt_tuning = "SEQ_CLS", True, True
+    pipeline_tag = "text-classification"
 
     @dataclass
     class Options:

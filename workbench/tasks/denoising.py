@@ -43,6 +43,9 @@ class Denoising(_masking.PlainText, Task):
     auto_class = "AutoModelForCausalLM"    # set per model in setup(): AutoModelForSeq2SeqLM for encoder-decoders
     main_metric = "loss"
     greater_is_better = False
+    pretrained_head = True   # a decoder reads it with its LM head (seq2seq models: their own)
+    pipeline_tag = "text-generation"
+    metric_directions = {"perplexity": "lower"}
     input_kind = "text"
 
     @dataclass

@@ -34,6 +34,8 @@ class MaskedLM(_masking.PlainText, Task):
     auto_class = "AutoModelForMaskedLM"
     main_metric = "loss"
     greater_is_better = False
+    pretrained_head = True
+    metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "text"
 
     @dataclass

@@ -101,6 +101,15 @@ class Multitask(Task):
     order = 90
     summary = "Multi-task: several tasks with their own data on one shared encoder, one head each, weighted losses."
     input_kind = "text"
+    new_head = True
+
+    def higher_is_better(self, metric: str) -> bool:
+        """A sub-task's metric ("key/metric") has that sub-task's direction."""
+        key, _, name = metric.rpartition("/")
+        for sub in getattr(self, "subs", ()):
+            if sub.key == key and metric != self.main_metric:
+                return sub.task.higher_is_better(name)
+        return super().higher_is_better(metric)
 
     @dataclass
     class Options:

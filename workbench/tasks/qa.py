@@ -36,6 +36,8 @@ class QuestionAnswering(Task):
     auto_class = "AutoModelForQuestionAnswering"
     main_metric = "f1"
     greater_is_better = True
+    peft_task_type, new_head = "QUESTION_ANS", True
+    pipeline_tag = "question-answering"
     input_kind = "qa"
 
     @dataclass

@@ -35,6 +35,8 @@ class TokenClassification(Task):
     auto_class = "AutoModelForTokenClassification"
     main_metric = "f1"
     greater_is_better = True
+    peft_task_type, new_head = "TOKEN_CLS", True
+    pipeline_tag = "token-classification"
     input_kind = "text"
 
     @dataclass

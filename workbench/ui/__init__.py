@@ -1,7 +1,7 @@
-"""The Gradio app over the engine. `build_app(runs_dir)` returns the Blocks (not launched); `launch_options()`
+"""The Gradio app over the engine. `build_app(manager, runs_dir)` returns the Blocks (not launched); `launch_options()`
 gives the theme and CSS (system fonts only: the page loads nothing from the internet).
 
-The app is a thin layer: it turns the form into a RunConfig, hands it to `workbench.run.loop.manager`, and shows
+The app is a thin layer: it turns the form into a RunConfig, hands it to the JobManager it is built with, and shows
 what the run folder and the JobManager report. Per-page state lives in a gr.State; nothing is kept at module level.
 """
 
@@ -20,11 +20,11 @@ from .uploads import allowed_roots, check_source
 from ..evaluate.compare import ModelCache
 from . import evaluate_tab
 from . import export_tab
-from ..run import loop as trainer
 from .uploads import MAX_UPLOAD_MB
 from ..demo import DemoRunner
 from . import study_tab
 from . import host_page
+from ..run.jobs import JobManager
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_PRESET = ASSETS / "presets" / "default.yaml"
@@ -61,12 +61,13 @@ def has_module(name: str) -> bool:
     return importlib.util.find_spec(f"workbench.{name}") is not None
 
 
-def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
+def build_app(manager: JobManager, runs_dir: str | Path = "runs", uploads_dir: str | Path | None = None,
               data_dirs: list[str | Path] = (), demo_settings=None, settings=None) -> gr.Blocks:
-    """Build the whole app. `uploads_dir` (default <runs_dir>/.uploads) receives uploaded files; `data_dirs` are
-    extra server folders whose files may be used as data (besides uploads and the built-in sets);
-    `demo_settings` (a workbench.demo.DemoSettings) sets the Demo stories' models and budgets; `settings`: the
-    host's HostSettings (shared mode, quotas; workbench.host) - default single-user."""
+    """Build the whole app around `manager` (the JobManager that queues and runs this app's trainings; app.py
+    makes one, a test its own; there is no process-wide one). `uploads_dir` (default <runs_dir>/.uploads)
+    receives uploaded files; `data_dirs` are extra server folders whose files may be used as data (besides uploads
+    and the built-in sets); `demo_settings` (a workbench.demo.DemoSettings) sets the Demo stories' models and
+    budgets; `settings`: the host's HostSettings (shared mode, quotas; workbench.host) - default single-user."""
     runs_dir = Path(runs_dir).resolve()
     uploads = Path(uploads_dir).resolve() if uploads_dir else runs_dir / ".uploads"
     roots = allowed_roots(uploads, list(data_dirs) + host_page.upload_roots(runs_dir, settings))
@@ -76,8 +77,8 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
     cache = None
     if has_module("evaluate"):   # loaded models kept between comparisons: one cache per app, not per module
         cache = ModelCache()
-    ctx = AppContext(runs_dir, uploads, roots, form, tr, cache)
-    ctx.host = host_page.service(runs_dir, settings, data_dirs, cache)
+    ctx = AppContext(runs_dir, uploads, roots, form, tr, cache, manager)
+    ctx.host = host_page.service(ctx, settings, data_dirs)
 
     with gr.Blocks(title="Workbench", analytics_enabled=False) as demo:
         session = gr.State(new_session())
@@ -92,7 +93,7 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
         with gr.Tabs(selected="demo", elem_id="tabs") as tabs:
             ctx.parts["tabs"] = tabs
             with tr.make(gr.Tab, label="tab.demo", id="demo", elem_id="tab-demo"):   # the first thing a visitor sees
-                demo_tab.build(ctx, _demo_runner(runs_dir, demo_settings, cache))
+                demo_tab.build(ctx, _demo_runner(manager, runs_dir, demo_settings, cache))
             with tr.make(gr.Tab, label="tab.model", id="model", elem_id="tab-model"):
                 model_tab.build(ctx)
             with tr.make(gr.Tab, label="tab.data", id="data", elem_id="tab-data") as data_page:
@@ -124,8 +125,8 @@ def build_app(runs_dir: str | Path = "runs", uploads_dir: str | Path | None = No
     return demo
 
 
-def _demo_runner(runs_dir: Path, settings, cache):
-    return DemoRunner(trainer.manager, runs_dir, settings, cache)
+def _demo_runner(manager, runs_dir: Path, settings, cache):
+    return DemoRunner(manager, runs_dir, settings, cache)
 
 
 def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) -> None:
@@ -152,7 +153,7 @@ def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) ->
         """Attach to the job this process is running (a reloaded page or a second browser sees it); in shared
         mode, only to one of this user's own."""
         new = {**session_state, **host_page.identify(ctx, browser_id, request)}
-        active = host_page.visible(ctx, new, trainer.manager.active())
+        active = host_page.visible(ctx, new, ctx.manager.active())
         if active:
             new.update(run_id=active[0], drawn=-1)
         accept = (request.headers.get("accept-language", "") if request else "").lower()

@@ -23,6 +23,7 @@ class AppContext:
     form: Form
     tr: i18n.Translator
     cache: object | None = None     # evaluate.ModelCache when the evaluate module exists
+    manager: object | None = None   # the JobManager build_app was given: runs start, stop and are watched here
     parts: dict = field(default_factory=dict)   # components shared between tabs, by name
     later: list = field(default_factory=list)   # event wiring that needs the whole form (run after all tabs)
     host: object | None = None      # workbench.host.service.HostService: who may see which run (ui/host_page.py)

@@ -12,7 +12,6 @@ from .. import store
 from ..demo import STORIES
 from . import i18n, plots
 from .common import AppContext, error_text, fmt_count, fmt_value, message_html
-from ..run import loop as trainer
 
 POLL_S = 1.0
 PRESENTER_CSS = ("<style>#tab-demo{font-size:1.3rem}#tab-demo .wb-demo-now{font-size:1.6rem}"
@@ -153,7 +152,7 @@ def build(ctx: AppContext, runner) -> dict:
         lang = session_state["lang"]
         state = runner.state()
         run_id = state.get("current_run") or (state.get("run_ids") or [None])[-1]
-        snap = trainer.manager.snapshot(run_id) if run_id else None
+        snap = ctx.manager.snapshot(run_id) if run_id else None
         events = store.read_metrics(store.RunPaths(ctx.runs_dir / run_id)) if run_id else []
         redraw = (run_id != view_state["run"] or len(events) != view_state["drawn"]
                   or lang != view_state.get("lang"))    # a language switch blanks the plot: draw it again

@@ -16,15 +16,14 @@ from ..host import api
 from ..host.policy import Access
 from ..host.service import HostService
 from ..host.settings import HostSettings, quota_lines
-from ..run import loop as trainer
 from . import i18n, i18n_host  # noqa: F401  (i18n_host adds the shared-mode strings)
 from .common import AppContext, error_text, message_html
 
 
-def service(runs_dir, settings: HostSettings | None, data_dirs, cache) -> HostService:
+def service(ctx, settings: HostSettings | None, data_dirs) -> HostService:
     settings = settings or HostSettings()
-    return HostService(settings, Access(Path(runs_dir), settings), trainer.manager,
-                       extra_roots=[Path(p) for p in data_dirs], cache=cache)
+    return HostService(settings, Access(Path(ctx.runs_dir), settings), ctx.manager,
+                       extra_roots=[Path(p) for p in data_dirs], cache=ctx.cache)
 
 
 def upload_roots(runs_dir, settings: HostSettings | None) -> list[Path]:

@@ -29,8 +29,8 @@ def knob_text(path: str, info, lang: str = "en") -> tuple[str, str]:
     key = path.replace(":", ".", 1)
     label = info.label[:1].upper() + info.label[1:] if info.label[:1].isascii() else info.label   # not λ -> Λ
     help_text = info.help
-    if lang != "en" and key in KNOBS:
-        label, help_text = KNOBS[key]
+    if lang != "en" and (getattr(info, "zh", None) or key in KNOBS):   # a strategy's knobs carry theirs
+        label, help_text = getattr(info, "zh", None) or KNOBS[key]
     rng = _range(info)
     return label, f"{help_text} ({rng})" if rng else help_text
 

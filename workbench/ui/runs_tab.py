@@ -11,7 +11,6 @@ import pandas as pd
 import yaml
 
 from .. import safety, store
-from ..run import loop as trainer
 from ..errors import WorkbenchError
 from . import i18n, plots
 from .common import AppContext, badge, error_text, fmt_value, message_html
@@ -207,7 +206,7 @@ def build(ctx: AppContext) -> dict:
                     raise WorkbenchError(i18n.t("runs.need_epochs", lang))
                 overrides = [f"train.epochs={float(n)}", "train.max_steps=null"]
             ctx.host.resume(ctx.owner(session_state), run_id, overrides) if ctx.host else \
-                trainer.manager.resume(run_id, ctx.runs_dir, overrides=overrides)
+                ctx.manager.resume(run_id, ctx.runs_dir, overrides=overrides)
             return go_watch(run_id, session_state)
         except WorkbenchError as e:
             gr.Warning(error_text(e, lang))

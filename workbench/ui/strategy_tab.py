@@ -8,7 +8,8 @@ import html
 import gradio as gr
 
 from ..options import describe
-from ..strategies import STRATEGIES
+from ..strategies import STRATEGIES, applicable_tasks
+from ..tasks import TASKS
 from . import i18n
 from .common import AppContext
 
@@ -25,8 +26,9 @@ def header_html(name: str, cls, lang: str) -> str:
     formula = i18n.method_text("strategy", cls, "formula", lang)
     formula = f'<pre class="wb-formula">{html.escape(formula)}</pre>' if formula else ""
     extra = []
-    if cls.tasks is not None:
-        extra.append(i18n.t("strategy.only_tasks", lang, tasks=", ".join(cls.tasks)))
+    applicable = applicable_tasks(cls)
+    if len(applicable) < len(TASKS.names()):
+        extra.append(i18n.t("strategy.only_tasks", lang, tasks=", ".join(applicable)))
     if cls.group:
         extra.append(i18n.t("strategy.group", lang, group=cls.group))
     note = f'<p class="wb-note">{html.escape(" · ".join(extra))}</p>' if extra else ""

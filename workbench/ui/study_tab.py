@@ -125,7 +125,7 @@ def build(ctx: AppContext) -> dict:
         try:
             s = study.from_yaml(text)
             check_paths(s.source, ctx.data_roots)
-            folder = study.start(s, ctx.runs_dir)
+            folder = study.start(s, ctx.runs_dir, ctx.manager)
         except Exception as e:   # the engine's message, next to the button
             return message_html(error_text(e, lang)), gr.update(), gr.Timer(active=False)
         ok = message_html(i18n.t("study.started", lang, id=folder.name, n=len(s.rows())), "ok")

@@ -189,7 +189,7 @@ def build(ctx: AppContext) -> dict:
         try:
             cfg = form.to_config(values)
             trainer.preflight(cfg)
-            run_id = ctx.host.train(ctx.owner(session_state), cfg) if ctx.host else trainer.manager.submit(cfg)
+            run_id = ctx.host.train(ctx.owner(session_state), cfg) if ctx.host else ctx.manager.submit(cfg)
         except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
             slot = slot_of(e) if isinstance(e, WorkbenchError) else "general"
             text = error_text(e, lang)
@@ -213,7 +213,7 @@ def build(ctx: AppContext) -> dict:
             if ctx.host:                      # asks who may stop it (shared mode)
                 ctx.host.stop(ctx.owner(session_state), run_id, save=mode == "save")
             else:
-                (trainer.manager.stop_and_save if mode == "save" else trainer.manager.cancel)(run_id)
+                (ctx.manager.stop_and_save if mode == "save" else ctx.manager.cancel)(run_id)
         except WorkbenchError as e:
             gr.Warning(error_text(e, lang))
             return message_html(error_text(e, lang)), gr.Timer(active=True)
@@ -233,7 +233,7 @@ def build(ctx: AppContext) -> dict:
         if not ctx.visible(session_state, [run_id]):
             return [{**session_state, "run_id": None}, gr.Timer(active=False)] + [gr.skip()] * 10
         paths = ctx.run(session_state, run_id)
-        snap = trainer.manager.snapshot(run_id)
+        snap = ctx.manager.snapshot(run_id)
         summary = store.read_json(paths.summary, {}) or {}
         state = snap["state"] if snap else store.live_status(paths, summary)
         if not paths.root.is_dir():
@@ -266,7 +266,7 @@ def build(ctx: AppContext) -> dict:
             recent = [r["id"] for r in ctx.rows(session_state)[:20]]
         except Exception:
             recent = []
-        return gr.update(choices=list(dict.fromkeys(ctx.visible(session_state, trainer.manager.active()) + recent)))
+        return gr.update(choices=list(dict.fromkeys(ctx.visible(session_state, ctx.manager.active()) + recent)))
 
     def on_watch(run_id, session_state):
         if not run_id or run_id == session_state.get("run_id") or not ctx.visible(session_state, [run_id]):

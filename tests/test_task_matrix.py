@@ -1,0 +1,82 @@
+"""Registry-driven contract tests for tasks, like tests/test_strategy_matrix.py for strategies: every registered
+task trains a few steps on a tiny model with a finite loss, reports its main metric, saves a model that loads back
+through the one saved-folder loader, and declares what it is (its capabilities) consistently. Adding a task = its
+module + one row here. Specific behaviour of each task is proven in tests/test_task_*.py.
+
+ROWS: task name -> (task options, data section, model fixture name)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from workbench.strategies import STRATEGIES, applicable_tasks
+from workbench.tasks import TASKS, load_saved
+
+ROWS = {
+    "classification": ({}, {"train": "builtin:sentiment", "max_train_samples": 48}, "tiny_bert_dir"),
+    "token_classification": ({}, {"train": "builtin:ner", "max_train_samples": 32}, "tiny_bert_dir"),
+    "qa": ({"doc_stride": 8}, {"train": "builtin:qa", "max_train_samples": 32}, "tiny_bert_dir"),
+    "causal_lm": ({}, {"train": "TEXT"}, "tiny_gpt_dir"),
+    "masked_lm": ({}, {"train": "TEXT"}, "tiny_bert_dir"),
+    "denoising": ({}, {"train": "TEXT"}, "tiny_gpt_dir"),
+    "contrastive": ({}, {"train": "TEXT"}, "tiny_bert_dir"),
+    "multitask": ({"tasks": [{"name": "classification"},
+                             {"name": "masked_lm", "weight": 0.5, "data": {"train": "TEXT", "max_length": 32}}],
+                   "main_metric": "classification/accuracy"},
+                  {"train": "builtin:sentiment", "max_train_samples": 48}, "tiny_bert_dir"),
+}
+
+
+def test_every_task_has_a_row():
+    missing = sorted(set(TASKS.names()) - set(ROWS))
+    assert not missing, f"add a row to ROWS in tests/test_task_matrix.py for: {missing}"
+
+
+def _fill(value, text):
+    if isinstance(value, dict):
+        return {k: _fill(v, text) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fill(v, text) for v in value)
+    return text if value == "TEXT" else value
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_task_trains_and_reloads(name, request, make_cfg, train, tiny_text):
+    options, data, model_fixture = _fill(ROWS[name], tiny_text)
+    model_dir = request.getfixturevalue(model_fixture)
+    cfg = make_cfg(task={"name": name, **options}, model={"name": model_dir}, data={"max_length": 32, **data},
+                   train={"max_steps": 2})
+    paths, summary = train(cfg)
+    assert summary["status"] == "completed", summary.get("error")
+    m = summary["metrics"]
+    assert math.isfinite(m["eval_loss"]) and summary["key_metric"] in m
+    model, _, task, info = load_saved(paths.model)
+    assert info["task"] == name and task.name == name and not model.training
+
+
+@pytest.mark.parametrize("name", TASKS.names())
+def test_capabilities_are_declared_consistently(name):
+    cls = TASKS.get(name)
+    assert cls.peft_task_type in (None, "SEQ_CLS", "TOKEN_CLS", "QUESTION_ANS", "CAUSAL_LM", "SEQ_2_SEQ_LM",
+                                  "FEATURE_EXTRACTION")
+    assert not (cls.new_head and cls.pretrained_head), "a head is either new or pre-trained"
+    assert not cls.prefix_tuning or cls.peft_task_type == "CAUSAL_LM", "prefix tuning needs a decoder's cache"
+    assert not cls.generates or cls.pretrained_head
+    tables = [c.__dict__.get("metric_directions") or {} for c in cls.__mro__]
+    assert all(d in ("higher", "lower") for table in tables for d in table.values())
+    task = cls.__new__(cls)          # the directions are class facts: no data or model needed to ask them
+    assert task.higher_is_better("loss") is (cls.main_metric == "loss" and cls.greater_is_better)
+    assert task.higher_is_better(cls.main_metric) is cls.greater_is_better
+
+
+def test_strategies_ask_the_tasks_not_their_names():
+    assert applicable_tasks(STRATEGIES.get("head_only")) == [n for n, c in TASKS.items() if c.new_head]
+    assert applicable_tasks(STRATEGIES.get("prefix")) == ["causal_lm"]
+    assert set(applicable_tasks(STRATEGIES.get("prompt"))) == {"classification", "causal_lm"}
+    assert applicable_tasks(STRATEGIES.get("full")) == TASKS.names()
+    assert set(applicable_tasks(STRATEGIES.get("head_only"))) == {"classification", "token_classification", "qa",
+                                                                   "multitask"}
+    perplexity = TASKS.get("causal_lm").__new__(TASKS.get("causal_lm"))
+    assert perplexity.higher_is_better("perplexity") is False and perplexity.higher_is_better("accuracy") is True
