@@ -52,7 +52,7 @@ def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_d
     # Train tab: watching alice's run by id shows nothing, stopping it is refused
     poll = ctx.parts["poll"][0]
     out = poll({**bob, "run_id": rid})
-    assert out[0]["run_id"] is None and "completed" not in str(out[2:])
+    assert out[0]["run"] is None and "completed" not in str(out[2:])   # nothing of it drawn
     assert "no such run" in ctx.parts["on_stop"]({**bob, "run_id": rid}, "cancel")[0]
     assert "completed" in poll(alice)[2]
     # Evaluate and Export tabs

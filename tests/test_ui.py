@@ -356,9 +356,9 @@ def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
     assert ctx.manager.wait(run_id, timeout=120) == "completed"
     poll, _ = ctx.parts["poll"]
     result = poll(session)
-    new_session, status, progress, loss = result[0], result[2], result[3], result[4]
+    view, status, progress, loss = result[0], result[2], result[3], result[4]
     assert "completed" in status and "step 4 / 4" in progress
-    assert len(loss.data[0].x) == 4 and new_session["drawn"] > 0
+    assert len(loss.data[0].x) == 4 and view["run"] == run_id and view["drawn"] > 0
     assert "accuracy" in result[7]                                       # final metrics shown
     # a model that does not exist: a message next to the model field and on the Train tab, no run started
     bad = RunConfig.from_dict({"model": {"name": str(tmp_path / "no-such-model")}, "output": {"runs_dir": str(runs)}})

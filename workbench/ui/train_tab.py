@@ -20,6 +20,7 @@ from .common import AppContext, badge, error_text, fmt_duration, fmt_value, mess
 
 PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
 POLL_S = 1.0
+NO_VIEW = {"run": None, "lang": None, "drawn": -1}
 _LOG_HEAD = re.compile(r"^\d\d:\d\d:\d\d (\w+): ")
 TAB_OF_SLOT = {"model": "tab.model", "task": "tab.data", "data": "tab.data", "strategy": "tab.strategy",
                "train": "tab.train", "general": "tab.train"}
@@ -150,6 +151,7 @@ def build(ctx: AppContext) -> dict:
             log = tr.make(gr.Textbox, label="train.log", lines=8, max_lines=8, interactive=False, autoscroll=True,
                           elem_id="train-log")
     timer = gr.Timer(POLL_S, active=False)
+    view = gr.State(dict(NO_VIEW))   # what this page has drawn: the run, the language, how many events
     msgs = {**ctx.parts["msgs"], "train": msg, "general": msg}
     slot_outputs = list(dict.fromkeys(msgs.values()))
 
@@ -225,13 +227,14 @@ def build(ctx: AppContext) -> dict:
                api_name="stop_and_save")
 
     # ---- polling ----------------------------------------------------------------------------------------------
-    def poll(session_state):
+    def poll(session_state, view_state=None):
+        """The watched run's status, curves and log. It writes only `view` (what this page has drawn), never the
+        session: a tick that started before Start must not put the old run back (the re-attach race)."""
         lang = session_state["lang"]
         run_id = session_state.get("run_id")
-        if not run_id:
-            return [session_state, gr.Timer(active=False)] + [gr.skip()] * 10
-        if not ctx.visible(session_state, [run_id]):
-            return [{**session_state, "run_id": None}, gr.Timer(active=False)] + [gr.skip()] * 10
+        view_state = view_state or dict(NO_VIEW)
+        if not run_id or not ctx.visible(session_state, [run_id]):
+            return [dict(NO_VIEW), gr.Timer(active=False)] + [gr.skip()] * 10
         paths = ctx.run(session_state, run_id)
         snap = ctx.manager.snapshot(run_id)
         summary = store.read_json(paths.summary, {}) or {}
@@ -242,8 +245,8 @@ def build(ctx: AppContext) -> dict:
         events = store.read_metrics(paths)
         start_ev = next((e for e in reversed(events) if e.get("type") == "start"), None)
         step_ev = next((e for e in reversed(events) if e.get("type") == "step"), None)
-        redraw = len(events) != session_state["drawn"]
-        new = {**session_state, "drawn": len(events)}
+        redraw = (run_id, lang) != (view_state["run"], view_state["lang"]) or len(events) != view_state["drawn"]
+        new = {"run": run_id, "lang": lang, "drawn": len(events)}
         log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
         # poll twice as often until the first loss point is drawn (the wait a user notices most)
         return [new, gr.Timer(value=POLL_S / 2 if step_ev is None else POLL_S, active=active),
@@ -256,10 +259,10 @@ def build(ctx: AppContext) -> dict:
                 final_html(summary, lang) if not active else "",
                 log_lines(log_text),
                 gr.update(interactive=active), gr.update(interactive=state == "running"),
-                gr.update(value=run_id) if session_state["drawn"] == -1 else gr.skip()]
+                gr.update(value=run_id) if run_id != view_state["run"] else gr.skip()]
 
-    poll_out = [session, timer, status, progress, loss_plot, lr_plot, eval_plot, final, log, stop, save, watch]
-    timer.tick(poll, session, poll_out, show_progress="hidden", concurrency_limit=None)
+    poll_out = [view, timer, status, progress, loss_plot, lr_plot, eval_plot, final, log, stop, save, watch]
+    timer.tick(poll, [session, view], poll_out, show_progress="hidden", concurrency_limit=None)
 
     def watch_choices(session_state):
         try:
@@ -280,7 +283,7 @@ def build(ctx: AppContext) -> dict:
         cfg_box.expand(show_config, *config_io, show_progress="hidden")
         start.click(on_start, [session, *form.inputs], [session, timer, yaml_box, cli_box, watch, *slot_outputs],
                     show_progress="hidden", concurrency_limit=1) \
-            .then(poll, session, poll_out, show_progress="hidden")   # the status at once, not after a tick
+            .then(poll, [session, view], poll_out, show_progress="hidden")   # the status at once, not after a tick
         describe_fn, describe_in, describe_out = ctx.parts["model_describe"]
         check_fn, check_in, check_out = ctx.parts["data_check"]
         for ev in (load_yaml.upload(on_load_file, [load_yaml, session], form.inputs + slot_outputs),
@@ -291,7 +294,7 @@ def build(ctx: AppContext) -> dict:
         ctx.parts["show_config"] = (show_config, *config_io)
 
     ctx.later.append(wire)
-    ctx.parts.update(timer=timer, poll=(poll, poll_out), on_watch=on_watch, on_start=on_start, on_stop=on_stop,
+    ctx.parts.update(timer=timer, view=view, poll=(poll, poll_out), on_watch=on_watch, on_start=on_start, on_stop=on_stop,
                      on_load_file=on_load_file)
     return {"start": start, "timer": timer}
 
