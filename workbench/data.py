@@ -91,10 +91,22 @@ def read_utf8(path: str) -> str:
                         "as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
 
 
+def _check_delimiter(path: str, fmt: str, columns: list[str]) -> None:
+    """A table read as one column whose header holds another separator: the file uses another delimiter."""
+    if len(columns) == 1:
+        sep = next((s for s in (";", "\t", "|", ",") if s in columns[0]), None)
+        if sep and sep != ("\t" if fmt == "tsv" else ","):
+            raise DataError(f"{path} separates its columns with {sep!r} (header {columns[0]!r}), not "
+                            f"{'a tab' if fmt == 'tsv' else 'commas'}; re-save it as {fmt.upper()} or give it "
+                            f"the extension that fits")
+
+
 def read_table(path: str, fmt: str) -> Dataset:
     """Generic readers: one row per record; txt gives one row per line in a `text` column."""
     arrow = datasets_io.read(path, fmt)   # Arrow, memory-mapped and cached; None: the readers below explain
     if arrow is not None:
+        if fmt in ("csv", "tsv"):
+            _check_delimiter(path, fmt, arrow.column_names)
         return arrow
     if fmt == "parquet":
         import pandas as pd   # lazy: only for tabular files
@@ -119,12 +131,7 @@ def read_table(path: str, fmt: str) -> Dataset:
             fix = "Close or remove the unmatched double quote (\") in that row" if "EOF inside string" in why else \
                 "Check the delimiter and that the first row is a header"
             raise DataError(f"cannot read {path} as {fmt.upper()}: {why}. {fix}.") from None
-        if len(frame.columns) == 1:
-            sep = next((s for s in (";", "\t", "|", ",") if s in str(frame.columns[0])), None)
-            if sep and sep != ("\t" if fmt == "tsv" else ","):
-                raise DataError(f"{path} separates its columns with {sep!r} (header {str(frame.columns[0])!r}), not "
-                                f"{'a tab' if fmt == 'tsv' else 'commas'}; re-save it as {fmt.upper()} or give it "
-                                f"the extension that fits")
+        _check_delimiter(path, fmt, [str(c) for c in frame.columns])
         return Dataset.from_pandas(frame, preserve_index=False)
     if fmt in ("json", "jsonl"):
         return Dataset.from_list(_json_rows(path, text))

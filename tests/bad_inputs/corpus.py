@@ -192,7 +192,7 @@ CASES: dict[str, Case] = {
                                            must=("data.train", "train.json", "check the answers")),
     "instruction rows without output": json_case([{"instruction": "say hi", "input": "", "output": ""}] * 6,
                                                  task="causal_lm", model_key="gpt",
-                                                 must=("train.json", "row 0", "output", "fill it in")),
+                                                 must=("train.json", "row 1", "output", "fill it in")),
     "chat with a bad role": json_case([{"messages": [{"role": "bot", "content": "hi"}]}] * 6, name="train.jsonl",
                                       task="causal_lm", model_key="gpt", must=("the train data", "role 'bot'", "use user")),
     # ---- config and YAML

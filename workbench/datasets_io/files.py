@@ -9,6 +9,7 @@ whose messages name the file, the line and the fix (a broken JSONL line, a non-U
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import logging
@@ -17,6 +18,8 @@ from pathlib import Path
 import xxhash
 from datasets import Dataset
 from datasets.fingerprint import Hasher
+
+from ..errors import DataError
 
 BUILDERS = {"json": "json", "jsonl": "json", "csv": "csv", "tsv": "csv", "parquet": "parquet", "txt": "text"}
 
@@ -30,8 +33,10 @@ def read(path: str, fmt: str) -> Dataset | None:
     if fmt in ("csv", "tsv"):
         # as the pandas reader did: empty cells stay "", TSV quotes are literal text
         kwargs = {"keep_default_na": False, **({"sep": "\t", "quoting": csv.QUOTE_NONE} if fmt == "tsv" else {})}
-    if fmt == "json" and _head(p) not in (b"{", b"["):
+    if fmt == "json" and _head(p, 2) != b"[{":   # a JSON file: a list of objects (anything else: the readers say)
         return None
+    if fmt != "parquet":
+        scan_text(p)   # UTF-16, NUL bytes, bad UTF-8: the line that has it, before the builder reads it
     from datasets import load_dataset   # lazy: heavy import only when a file is read
     level = logging.getLogger("datasets").level
     logging.getLogger("datasets").setLevel(logging.ERROR)
@@ -56,9 +61,41 @@ def content_hash(path: Path, chunk: int = 1 << 23) -> str:
     return h.hexdigest()
 
 
-def _head(p: Path) -> bytes:
+def _head(p: Path, n: int = 1) -> bytes:
+    """The first `n` significant bytes (BOM and whitespace skipped, also between them)."""
     with open(p, "rb") as f:
-        return f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf")
+    return bytes(c for c in head if c not in b" \t\r\n")[:n]
+
+
+NL = b"\n"
+
+
+def scan_text(p: Path, chunk: int = 1 << 23) -> None:
+    """Raise DataError, naming the line, for a text file that is UTF-16, holds NUL bytes or is not UTF-8. Reads
+    the file in chunks (flat memory, about a second for 2 GB)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 0
+    with open(p, "rb") as f:
+        while block := f.read(chunk):
+            if offset == 0 and block.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise DataError(f"{p} is UTF-16 text (it starts with a UTF-16 byte-order mark); re-save it as UTF-8 "
+                                "(e.g. iconv -f UTF-16 -t UTF-8, or 'Save as UTF-8' in an editor)")
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                line = lines + block.count(NL, 0, nul) + 1
+                raise DataError(f"{p} contains NUL bytes (first at line {line}, "
+                                f"offset {offset + nul}): it is a binary file or not plain text; give a UTF-8 text "
+                                "file (csv, tsv, json, jsonl, txt)")
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as e:
+                line = lines + block.count(NL, 0, e.start) + 1
+                raise DataError(f"{p} is not UTF-8 text: byte 0x{block[e.start]:02x} at line "
+                                f"{line} (offset {offset + e.start}) cannot "
+                                "be decoded. Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
+            offset += len(block)
+            lines += block.count(NL)
 
 
 HEAD_FORMATS = ("jsonl", "csv", "tsv", "txt", "parquet")

@@ -121,9 +121,13 @@ class CausalLM(Task):
                     raise DataError(f"the {split} data has no conversations")
                 if encoded.already_checked(part, "instructions"):   # the same rows passed before
                     continue
+                source = getattr(self.data_cfg, split, None) or self.data_cfg.train   # held-out rows: train's
                 for start in range(0, len(part), CHECK_CHUNK):   # raises DataError on a bad row; chunks: flat memory
-                    _chat.conversations(part.select(range(start, min(start + CHECK_CHUNK, len(part)))), split,
-                                        first=start + 1)
+                    try:
+                        _chat.conversations(part.select(range(start, min(start + CHECK_CHUNK, len(part)))), split,
+                                            first=start + 1)
+                    except DataError as e:
+                        raise DataError(f"{source}: {e}") from None
                 encoded.mark_checked(part, "instructions")
             return
         require_columns(ds, {"data.text_column": self.data_cfg.text_column})
