@@ -20,17 +20,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
-from _words import NEG, NOUNS, POS  # noqa: E402  (tests/ is on sys.path: pytest's rootdir-relative import)
-
-
-def _sentences(n: int, seed: int) -> list[tuple[str, str]]:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        label = "positive" if i % 2 == 0 else "negative"
-        word = rng.choice(POS if label == "positive" else NEG)
-        rows.append((f"the {rng.choice(NOUNS)} was {word} and the {rng.choice(NOUNS)} felt {word} too", label))
-    return rows
+from _words import NEG, NOUNS, POS, _corpus, _sentences  # noqa: E402  (tests/ is on sys.path: pytest's rootdir-relative import)
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +47,6 @@ def tiny_text(tmp_path_factory) -> str:
              f"{rng.choice(POS + NEG)} today." for _ in range(250)]
     path.write_text("\n".join(lines) + "\n")
     return str(path)
-
-
-def _corpus() -> list[str]:
-    return [t for t, _ in _sentences(200, 3)] + ["[general] the river runs to the sea near the old town"] * 5
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,14 @@
 """8 users at once against the real app on loopback, through its HTTP API with gradio_client (one Client, so one
-server-side session, per user): each starts a run (/on_start with the form's values), polls it (/poll), and
-some stop theirs (/stop_run), compare it with the base model (/on_compare) or export it (/on_export). Every job
+server-side session, so one anonymous user of the shared mode, per client): each starts a run (/train), polls it
+(/status), and some stop theirs (/stop), compare it with the base model (/compare) or export it (/export). Every job
 ends as asked, each user sees only their own run, the registry holds exactly one row per run, and nothing
-deadlocks within the time bound. /poll latency while a run trains is measured and reported (WB_LOAD_REPORT), not
+deadlocks within the time bound. /status latency while a run trains is measured and reported (WB_LOAD_REPORT), not
 asserted: speed is a figure for BENCHMARKS.md (bench/load.py), never a timed unit test."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -26,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 USERS = 8
 DEADLINE_S = 480
 POLL_S = 1.0        # workbench.ui.train_tab.POLL_S: how often an open page polls
-RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{4}")
 
 
 def _port() -> int:
@@ -36,14 +34,15 @@ def _port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory, tiny_cls_data):
+def app(tmp_path_factory, tiny_cls_data, tiny_bert_dir):
     root = tmp_path_factory.mktemp("load")
     runs, port = root / "runs", _port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "TOKENIZERS_PARALLELISM": "false"}
     log = open(root / "app.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
-                             "--runs-dir", str(runs), "--data-dir", str(Path(tiny_cls_data["train"]).parent)],
+                             "--runs-dir", str(runs), "--data-dir", str(Path(tiny_cls_data["train"]).parent),
+                             "--data-dir", tiny_bert_dir, "--shared"],
                             cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 180
@@ -64,31 +63,19 @@ def app(tmp_path_factory, tiny_cls_data):
     log.close()
 
 
-def _form_values(runs, tiny_bert_dir, tiny_cls_data, steps: int) -> list:
-    """The form's input values for a tiny run, from the same Form code the server uses (built, never launched)."""
-    from workbench.config import RunConfig
-    from workbench.run import loop as trainer
-    from workbench.run.jobs import JobManager
-    from workbench.ui import build_app
-    ctx = build_app(JobManager(trainer.run), runs, data_dirs=[Path(tiny_cls_data["train"]).parent]).workbench
-    cfg = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": tiny_cls_data,
-                               "train": {"max_steps": steps, "batch_size": 8, "precision": "fp32",
-                                         "eval_every": 10**6, "log_every": 1},
-                               "output": {"runs_dir": str(runs)}})
-    return list(ctx.form.values(cfg))
-
-
-def _status(poll_out) -> str:
-    """The status line among /poll's outputs (the first HTML string naming a run)."""
-    texts = [x for x in (poll_out if isinstance(poll_out, (list, tuple)) else [poll_out]) if isinstance(x, str)]
-    return next((t for t in texts if RUN_ID.search(t)), "")
+def _config_yaml(tiny_bert_dir, tiny_cls_data, steps: int) -> str:
+    """A tiny run's config, as a /train caller sends it."""
+    import yaml
+    return yaml.safe_dump({"model": {"name": tiny_bert_dir}, "data": dict(tiny_cls_data),
+                           "train": {"max_steps": steps, "batch_size": 8, "precision": "fp32",
+                                     "eval_every": 10**6, "log_every": 1}})
 
 
 def test_eight_users_at_once(app, tiny_bert_dir, tiny_cls_data):
     from gradio_client import Client
     url, runs, proc = app
-    short = _form_values(runs, tiny_bert_dir, tiny_cls_data, 6)
-    endless = _form_values(runs, tiny_bert_dir, tiny_cls_data, 10**6)
+    short = _config_yaml(tiny_bert_dir, tiny_cls_data, 6)
+    endless = _config_yaml(tiny_bert_dir, tiny_cls_data, 10**6)
     roles = ["stop", "stop", "compare", "export", "plain", "plain", "plain", "plain"]
     results: dict[int, dict] = {}
     latencies: list[tuple[float, float, bool]] = []      # (when, seconds, a run was training at that moment)
@@ -100,35 +87,29 @@ def test_eight_users_at_once(app, tiny_bert_dir, tiny_cls_data):
     def user(i: int) -> None:
         role = roles[i]
         client = clients[i]
-        out = client.predict(*(endless if role == "stop" else short), api_name="/on_start")
-        me: dict = {"role": role, "start": out}
-        run_id = None
+        run_id = client.predict(endless if role == "stop" else short, "", [], api_name="/train")
+        me: dict = {"role": role, "run_id": run_id, "final": ""}
         stopped = False
         while time.time() < end_by:
             t0 = time.perf_counter()
-            polled = client.predict(api_name="/poll")
+            state = client.predict(run_id, api_name="/status")["status"]
             dt = time.perf_counter() - t0
-            text = _status(polled)
-            training = "running" in text
             with lock:
-                latencies.append((time.time(), dt, training))
-            if run_id is None and RUN_ID.search(text):
-                run_id = RUN_ID.search(text).group(0)
-            if role == "stop" and not stopped and ("running" in text or "queue" in text):
+                latencies.append((time.time(), dt, state == "running"))
+            if role == "stop" and not stopped and state in ("running", "queued"):
                 time.sleep(1.0)
-                client.predict(api_name="/stop_run")
+                client.predict(run_id, False, api_name="/stop")
                 stopped = True
-            if any(s in text for s in ("completed", "cancelled", "failed", "stopped")):
-                me["final"] = text
+            if state in ("completed", "cancelled", "failed", "stopped"):
+                me["final"] = state
                 break
             time.sleep(POLL_S)                                  # the page's own polling cadence
-        me["run_id"] = run_id
-        if role == "compare" and "completed" in me.get("final", ""):
-            client.predict(api_name="/eval_model_choices")      # what a click on the list does: fresh choices
-            me["compare"] = client.predict([run_id, "base"], "test", 16, False, False, api_name="/on_compare")
-        if role == "export" and "completed" in me.get("final", ""):
-            client.predict(api_name="/export_run_choices")
-            me["export"] = client.predict(run_id, "merged", 16, False, api_name="/on_export")
+        if role == "compare" and me["final"] == "completed":
+            me["compare"] = client.predict([run_id, "base"], "test", 16, api_name="/compare")
+        if role == "export" and me["final"] == "completed":
+            me["export"] = client.predict(run_id, "merged", 16, api_name="/export")
+        others = [r["id"] for r in client.predict(api_name="/runs")]
+        me["sees"] = others
         with lock:
             results[i] = me
 
@@ -143,23 +124,23 @@ def test_eight_users_at_once(app, tiny_bert_dir, tiny_cls_data):
     assert len(results) == USERS
 
     ids = [r["run_id"] for r in results.values()]
-    assert all(ids) and len(set(ids)) == USERS, ids               # each user saw one run, their own
+    assert all(ids) and len(set(ids)) == USERS, ids
     for r in results.values():
-        assert r["run_id"] in r["final"]
         want = "cancelled" if r["role"] == "stop" else "completed"
-        assert want in r["final"], (r["role"], r["final"])
+        assert r["final"] == want, (r["role"], r["final"])
+        assert r["sees"] == [r["run_id"]], r                          # each user sees only their own run
     compare = next(r for r in results.values() if r["role"] == "compare")["compare"]
-    assert not compare[0] and "accuracy" in json.dumps(compare[2], default=str)     # no error message; a table
-    export = next(r for r in results.values() if r["role"] == "export")["export"]
-    assert not export[0] and (runs / next(r for r in results.values() if r["role"] == "export")["run_id"]
-                              / "exports" / "merged" / "report.json").is_file()
+    assert "accuracy" in json.dumps(compare, default=str) and len(compare["models"]) == 2
+    exporter = next(r for r in results.values() if r["role"] == "export")
+    report, _zip = exporter["export"]
+    assert json.loads(report)["format"] == "merged"
 
     from workbench import store
-    rows = store.Registry(runs).list()
-    assert sorted(r["id"] for r in rows) == sorted(ids)          # no lost or duplicated row
-    by_id = {r["id"]: r["status"] for r in rows}
-    for r in results.values():
-        assert by_id[r["run_id"]] == ("cancelled" if r["role"] == "stop" else "completed")
+    for r in results.values():                                     # one registry row per run, in its owner's folder
+        (folder,) = [p.parent for p in runs.rglob(f"{r['run_id']}/config.yaml")]
+        rows = store.Registry(folder.parent).list()
+        assert [x["id"] for x in rows].count(r["run_id"]) == 1
+        assert {x["id"]: x["status"] for x in rows}[r["run_id"]] == r["final"]
 
     busy = sorted(dt for _, dt, training in latencies if training)
     p95 = busy[int(0.95 * (len(busy) - 1))]

@@ -29,7 +29,7 @@ def bert_no_dropout(tmp_path_factory) -> str:
     import torch
     from transformers import BertConfig, BertForMaskedLM
 
-    from conftest import _corpus
+    from _words import _corpus
     from workbench.model.tokenizer import train_tokenizer
     root = tmp_path_factory.mktemp("bert_no_dropout")
     tok = train_tokenizer(_corpus(), "encoder", "bpe", 400)
