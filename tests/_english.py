@@ -15,7 +15,7 @@ TOKEN = re.compile(r"[^\W\d][\w.\-/:@']*")      # word-like runs; Chinese charac
 HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 # Names that are not code but are never translated: the language's own name, product and project names, units.
-PROPER = {"english", "workbench", "hugging", "face", "hub", "pytorch", "transformers", "safetensors", "peft",
+PROPER = {"english", "workbench", "pickle", "torchrun", "gloo", "space", "spaces", "other", "hugging", "face", "hub", "pytorch", "transformers", "safetensors", "peft",
           "bitsandbytes", "onnx", "onnxruntime", "tensorboard", "gradio", "python", "plotly", "wordpiece", "bpe",
           "adamw", "gpt", "bert", "minilm", "nf4", "bf16", "fp16", "fp32", "cpu", "gpu", "cuda", "mps", "json",
           "jsonl", "csv", "tsv", "yaml", "parquet", "txt", "conll", "squad", "auto", "token", "tokens", "lora",

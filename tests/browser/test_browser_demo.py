@@ -27,14 +27,9 @@ def tiny_settings(tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text, **more)
 
 
 @pytest.fixture(scope="module")
-def demo_browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+def demo_browser(browser):
+    """The session's browser (conftest): one Playwright per process, so these tests run beside the others."""
+    return browser
 
 
 def _app(root, settings: dict):
