@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import expect
 
-from _app_process import ARGS, CHROMIUM, start_app, stop_app
+from _app_process import start_app, stop_app
 
 pytestmark = pytest.mark.browser
 STORY_MS = 240_000
