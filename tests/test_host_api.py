@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -47,6 +48,8 @@ def app_url(tmp_path_factory, tiny_bert_dir, tiny_cls_data):
                 raise RuntimeError("the app exited: " + (root / "app.log").read_text()[-3000:])
             try:
                 urllib.request.urlopen(url + "config", timeout=2)
+                break
+            except urllib.error.HTTPError:   # an answer (401 before the login): the server is up
                 break
             except Exception:
                 time.sleep(0.5)
