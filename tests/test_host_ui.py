@@ -114,3 +114,16 @@ def test_admin_tab_is_for_admins_only(tmp_path, make_cfg):
     cancel = _handler(app, "do_cancel", "host_page")
     assert "not queued or running" in cancel(paths.run_id, {**common.new_session(), "owner": "root"})[0]
     assert "admins" in cancel(paths.run_id, {**common.new_session(), "owner": "alice"})[0]
+
+
+def test_evaluate_lists_the_hosts_example_runs(tmp_path):
+    from workbench.ui.evaluate_tab import visible_choices
+    runs = tmp_path / "runs"
+    (runs / "20261206-000000-abcd" / "model").mkdir(parents=True)
+    (runs / "20261206-000000-abcd" / "model" / "workbench.json").write_text("{}")
+    (runs / "20261206-000000-abcd" / "config.yaml").write_text("task: classification\n")
+    app = build_app(JobManager(trainer.run), runs, settings=HostSettings(shared=True, examples=["20261206-000000-abcd"]))
+    bob = {**common.new_session(), "owner": "bob"}
+    assert ("20261206-000000-abcd · example (read-only)", "20261206-000000-abcd") in visible_choices(app.workbench, bob)
+    zh = {**bob, "lang": "zh"}
+    assert ("20261206-000000-abcd · 示例（只读）", "20261206-000000-abcd") in visible_choices(app.workbench, zh)

@@ -38,6 +38,16 @@ def model_choices(runs_dir: Path, lang: str = "en") -> list[tuple[str, str]]:
     return out
 
 
+def visible_choices(ctx: AppContext, session: dict) -> list[tuple[str, str]]:
+    """This page's user's models; in shared mode also the host's read-only example runs (workbench.host)."""
+    out = model_choices(ctx.folder(session), session["lang"])
+    if ctx.shared:
+        for rid in ctx.host.settings.examples:
+            if (Path(ctx.runs_dir) / rid / "model" / "workbench.json").is_file():
+                out.append((i18n.t("host.example_choice", session["lang"], run=rid), rid))
+    return out
+
+
 def metrics_frame(result: dict, lang: str = "en") -> pd.DataFrame:
     """One row per model: task metrics, then retention, size and speed."""
     main = result["main_metric"]
@@ -155,7 +165,7 @@ def build(ctx: AppContext) -> dict:
         return gr.update(visible=kind != "qa"), gr.update(visible=kind == "qa"), gr.update(visible=kind == "qa")
 
     chosen.change(on_models, [chosen, session], [text, question, context], show_progress="hidden")
-    chosen.focus(lambda s: gr.update(choices=model_choices(ctx.folder(s), s["lang"])), session, chosen,
+    chosen.focus(lambda s: gr.update(choices=visible_choices(ctx, s)), session, chosen,
                  show_progress="hidden")
 
     def on_ask(refs, t, q, c, session_state):

@@ -11,6 +11,7 @@ def _s(en: str, zh: str) -> dict[str, str]:
 
 
 HOST_STRINGS = {
+    "host.example_choice": _s("{run} · example (read-only)", "{run} · 示例（只读）"),
     "host.you": _s("Signed in as **{owner}**", "当前用户：**{owner}**"),
     "host.anonymous": _s("You are **{owner}** (this browser); your runs and uploads are visible only to you.",
                          "你是 **{owner}**（本浏览器）；你的运行和上传只有你能看到。"),
