@@ -171,10 +171,14 @@ class Registry:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("""CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, created REAL, updated REAL, status TEXT, task TEXT, model TEXT, strategy TEXT,
-            key_metric TEXT, key_value REAL, metrics TEXT, config TEXT, error TEXT, parent TEXT)""")
+            key_metric TEXT, key_value REAL, metrics TEXT, config TEXT, error TEXT, parent TEXT, owner TEXT)""")
         if "owner" not in {r[1] for r in con.execute("PRAGMA table_info(runs)")}:
             # registries from before shared mode: their rows belong to the host user (owner NULL = host)
-            con.execute("ALTER TABLE runs ADD COLUMN owner TEXT")
+            try:
+                con.execute("ALTER TABLE runs ADD COLUMN owner TEXT")
+            except sqlite3.OperationalError as e:   # another connection added it between the look and the change
+                if "duplicate column" not in str(e):
+                    raise
         return con
 
     def upsert(self, paths: RunPaths, summary: dict) -> None:
