@@ -75,7 +75,7 @@ def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_d
 def test_identity_from_login_oauth_or_browser(tmp_path):
     from types import SimpleNamespace as NS
 
-    from workbench.host import api
+    from workbench.ui import host_api as api
     from workbench.host.service import HostService
     from workbench.host.policy import Access
     from workbench.run.jobs import JobManager

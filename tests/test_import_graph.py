@@ -29,7 +29,7 @@ LAYERS = (
     ("export", ("workbench.export",)),
     ("stories", ("workbench.demo", "workbench.study")),   # guided demos and studies: many runs, compared
     ("host", ("workbench.host",)),                          # identity, policy, quotas, fair queue (no gradio)
-    ("surfaces", ("workbench.cli", "workbench.ui", "workbench.host.api", "workbench.listing")),
+    ("surfaces", ("workbench.cli", "workbench.ui", "workbench.listing")),
     ("entry", ("workbench.__main__", "workbench")),
 )
 ROOT = Path(__file__).resolve().parent.parent

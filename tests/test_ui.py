@@ -1,5 +1,5 @@
 """The web app without a browser: it builds without launching; the form maps to a RunConfig and back for every
-task and strategy knob; plot builders are pure; every UI string exists in English and Chinese; uploads stay in the
+task and strategy knob; every UI string exists in English and Chinese; uploads stay in the
 app's folder; the Start / poll handlers drive a real (tiny) run through the JobManager."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from workbench.run import loop as trainer  # noqa: E402
 from workbench.run.jobs import JobManager  # noqa: E402
 from workbench.strategies import STRATEGIES, applicable_tasks  # noqa: E402
 from workbench.tasks import TASKS  # noqa: E402
-from workbench.ui import build_app, common, i18n, plots, train_tab, uploads  # noqa: E402
+from workbench.ui import build_app, common, i18n, train_tab, uploads  # noqa: E402
 from workbench.ui.form import SECTION_CLASSES  # noqa: E402
 
 UI = Path(__file__).resolve().parents[1] / "workbench" / "ui"
@@ -252,51 +252,6 @@ def test_form_refuses_a_data_file_outside_the_app(form, tiny_cls_data):
     assert e.value.field == "data.train"
 
 
-# ---- plots ------------------------------------------------------------------------------------------------------
-def _events():
-    ev = [{"type": "start", "total_steps": 30}]
-    for s in range(1, 31):
-        ev.append({"type": "step", "step": s, "total_steps": 30, "epoch": s / 10, "loss": 1 / s + 0.01,
-                   "terms": {"task": 1 / s, "l2sp": 0.01}, "lr": 1e-4 * s / 30})
-        if s % 10 == 0:
-            ev.append({"type": "eval", "step": s, "epoch": s / 10, "split": "validation", "eval_accuracy": s / 40,
-                       "eval_loss": 1 / s})
-    ev.append({"type": "eval", "step": 30, "epoch": 3, "split": "test", "eval_accuracy": 0.7})
-    return ev
-
-
-def test_plot_builders_are_pure():
-    ev = _events()
-    snapshot = json.dumps(ev)
-    for build in (plots.loss_figure, plots.lr_figure, plots.eval_figure):
-        assert build(ev, "en").to_json() == build(ev, "en").to_json()
-    runs = [("a", ev), ("b", ev[:10])]
-    assert plots.overlay_figure(runs, "eval_accuracy", "epoch").to_json() == \
-        plots.overlay_figure(runs, "eval_accuracy", "epoch").to_json()
-    assert json.dumps(ev) == snapshot                                       # inputs untouched
-
-
-def test_loss_figure_has_one_panel_per_term():
-    fig = plots.loss_figure(_events(), "en")
-    titles = [a.text for a in fig.layout.annotations]
-    assert titles == ["total loss", "task", "l2sp"]
-    raw = [t for t in fig.data if not t.name.endswith("(smoothed)")]
-    assert [t.name for t in raw] == ["total loss", "task", "l2sp"] and len(raw[0].x) == 30
-    single = [e if e.get("type") != "step" else {**e, "terms": {"task": e["loss"]}} for e in _events()]
-    assert [a.text for a in plots.loss_figure(single).layout.annotations] == ["total loss"]
-    assert plots.loss_figure([], "zh").layout.annotations[0].text == i18n.t("plot.waiting", "zh")
-
-
-def test_eval_and_overlay_series():
-    ev = _events()
-    assert plots.eval_series(ev) == {"accuracy": ([10, 20, 30], [0.25, 0.5, 0.75]),
-                                     "loss": ([10, 20, 30], [0.1, 0.05, 1 / 30])}
-    assert plots.metric_points(ev, "term:l2sp", "epoch")[0][:2] == [0.1, 0.2]
-    assert plots.metric_names(ev) == ["loss", "lr", "term:task", "term:l2sp", "eval_accuracy", "eval_loss"]
-    assert plots.ema([1.0, 1.0, 1.0]) == pytest.approx([1.0, 1.0, 1.0])     # bias-corrected: no pull towards 0
-
-
-# ---- strings ----------------------------------------------------------------------------------------------------
 def test_every_string_in_both_languages():
     for key, entry in i18n.STRINGS.items():
         assert entry.get("en", "").strip() and entry.get("zh", "").strip(), key
@@ -426,46 +381,3 @@ def test_runs_history_diff_and_continue(tmp_path, make_cfg, train, tiny_bert_dir
     assert summary["metrics"]["epochs"] == pytest.approx(2.0)
     _, msg = ctx.parts["do_delete"]([b.run_id], common.new_session())
     assert "Deleted 1" in msg and not b.root.exists()
-
-
-def test_evaluate_and_export_tables():
-    pytest.importorskip("workbench.evaluate")
-    from workbench.ui import evaluate_tab
-    result = {"task": "classification", "main_metric": "accuracy", "split": "test", "n_examples": 2,
-              "models": [{"label": "run-a", "metrics": {"accuracy": 0.9, "loss": 0.3}, "retention": {"retention": 0.97},
-                          "params": 22_700_000, "size_bytes": 90 * 2**20, "latency_ms_per_example": 4.2,
-                          "throughput_per_s": 250.0, "peak_memory_mb": None},
-                         {"label": "base (minilm)", "metrics": {"accuracy": 0.5, "loss": 0.69}, "retention": None,
-                          "params": 22_700_000, "size_bytes": None, "latency_ms_per_example": 4.0,
-                          "throughput_per_s": 260.0, "peak_memory_mb": 512.0}],
-              "disagreements": [{"input": "a fine film", "gold": "positive", "predictions": [
-                  {"model": "run-a", "display": "positive", "confidence": 0.91},
-                  {"model": "base (minilm)", "display": "negative", "confidence": 0.52}]}], "notes": []}
-    table = evaluate_tab.metrics_frame(result, "en")
-    assert list(table.columns)[:4] == ["model", "accuracy", "loss", "retention"]
-    assert table.iloc[0].tolist()[:5] == ["run-a", "0.9000", "0.3000", "0.9700", "22.7 M"]
-    assert table.iloc[1]["size MB"] == "–" and table.iloc[1]["peak memory MB"] == "512.0000"
-    dis = evaluate_tab.disagreements_frame(result, "zh")
-    assert list(dis.columns) == ["输入", "标准答案", "run-a", "base (minilm)"]
-    assert dis.iloc[0].tolist() == ["a fine film", "positive", "positive (0.91)", "negative (0.52)"]
-    mark = evaluate_tab.highlighted({"detail": {"text": "Ann in Paris", "entities": [
-        {"type": "PER", "start": 0, "end": 3}, {"type": "LOC", "start": 7, "end": 12}]}})
-    assert mark["entities"][1] == {"entity": "LOC", "start": 7, "end": 12}
-    qa = evaluate_tab.highlighted({"detail": {"context": "It is blue.", "start": 6, "end": 10}})
-    assert qa["entities"] == [{"entity": "answer", "start": 6, "end": 10}]
-    assert evaluate_tab.highlighted({"detail": {"probs": {"a": 1.0}}}) is None
-
-
-def test_export_report_table():
-    pytest.importorskip("workbench.export")
-    from workbench.ui import export_tab
-    report = {"main_metric": "accuracy", "metrics": {"accuracy": 0.88}, "reference_metrics": {"accuracy": 0.9},
-              "metric_delta": -0.02, "size_bytes": 25 * 2**20, "reference_size_bytes": 90 * 2**20, "size_ratio": 0.28,
-              "latency_ms_per_example": 2.0, "reference_latency_ms_per_example": 4.0, "speedup": 2.0,
-              "max_abs_diff": 0.01, "retention": {"retention": 0.99}}
-    frame = export_tab.report_frame(report, "en")
-    rows = dict(zip(frame.iloc[:, 0], frame.iloc[:, 1]))
-    assert rows["accuracy (export / run)"] == "0.8800 / 0.9000"
-    assert rows["size MB (export / run)"] == "25.0 / 90.0" and rows["speed-up"] == "2.0000"
-    assert rows["retention"] == "0.9900"
-

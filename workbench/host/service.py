@@ -1,5 +1,5 @@
 """The operations a user may do on a shared workbench, each asking the policy first: train, status, stop, runs,
-predict, compare, export, delete, and the admin's view. The public API (host.api) and the pages call these; the
+predict, compare, export, delete, and the admin's view. The public API (ui/host_api.py) and the pages call these; the
 engine below them knows nothing of owners beyond the argument it is given."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from ..errors import WorkbenchError
-from ..host import api
+from . import host_api as api
 from ..host.policy import Access
 from ..host.service import HostService
 from ..host.settings import HostSettings, quota_lines

@@ -10,6 +10,7 @@ from typing import Callable
 
 from .i18n_demo import DEMO_STRINGS, format_description, model_description  # noqa: F401  (used by the tabs)
 from .i18n_methods import METHOD_KNOBS, PUBLISH_KNOBS, PUBLISH_STRINGS, method_text  # noqa: F401  (texts for tabs)
+from .i18n_knobs import SECTION_KNOBS
 from .i18n_study import STUDY_KNOBS, STUDY_STRINGS
 
 LANGS = (("English", "en"), ("简体中文", "zh"))
@@ -360,48 +361,5 @@ STRINGS: dict[str, dict[str, str]] = {**STUDY_STRINGS,   # the Study tab's strin
 } | PUBLISH_STRINGS     # the Export tab's Publish section (i18n_publish.py)
 
 
-KNOBS: dict[str, tuple[str, str]] = {     # the config sections' knobs (English: their metadata in config.py)
-    "model.revision": ("版本", "模型为 Hub ID 时使用的修订版本（分支、标签或提交）。"),
-    "model.trust_remote_code": ("信任远程代码", "运行 Hub 模型附带的 Python 代码。仅用于你信任的模型。"),
-    "model.crf": ("CRF 层", "序列标注：在逐词分类头之上加 CRF 层（维特比解码）。"),
-    "model.tokenizer": ("分词器", "从零训练的预设：在训练文本上训练 BPE/WordPiece 分词器，或使用字符词表。"),
-    "model.vocab_size": ("词表大小", "从零训练的预设：训练出的分词器的词表大小。"),
-    "data.text_column": ("文本列", "存放输入文本的列。"),
-    "data.text_pair_column": ("第二文本列", "可选的第二个文本列（句对任务）。"),
-    "data.label_column": ("标签列", "存放标签的列。"),
-    "data.format": ("文件格式", "文件格式；auto 根据扩展名和内容判断。"),
-    "data.hub_subset": ("Hub 子集", "Hub 数据集的配置（子集）名称。"),
-    "data.max_length": ("最大长度", "每个样本的词元数（超出部分截断）；文本打包时的块大小。"),
-    "data.max_train_samples": ("最多训练样本", "按种子随机抽取这么多训练行。"),
-    "data.max_eval_samples": ("最多评估样本", "验证/测试最多使用这么多行。"),
-    "data.validation_split": ("验证集比例", "未提供验证数据时，从训练数据中留出的比例。"),
-    "data.skip_empty": ("跳过空行", "丢弃文本为空的行，而不是拒绝数据集。"),
-    "train.epochs": ("轮数", "遍历训练数据的次数（设置了最大步数时忽略）。"),
-    "train.max_steps": ("最大步数", "要运行的优化步数；优先于轮数。"),
-    "train.batch_size": ("批大小", "每个优化步的样本数（梯度累积之前）。"),
-    "train.grad_accum": ("梯度累积", "每个优化步累积的微批数量。"),
-    "train.lr": ("学习率", "峰值学习率（AdamW）。"),
-    "train.weight_decay": ("权重衰减", "AdamW 权重衰减（不作用于偏置和归一化层）。"),
-    "train.warmup_ratio": ("预热比例", "线性预热的步数占比。"),
-    "train.scheduler": ("学习率调度", "预热之后的学习率衰减方式。"),
-    "train.max_grad_norm": ("梯度裁剪", "把全局梯度范数裁剪到该值（0 表示不裁剪）。"),
-    "train.eval_every": ("评估间隔", "每 N 步评估一次（0：每轮结束时）。"),
-    "train.checkpoint_every": ("检查点间隔", "每 N 步保存可恢复的检查点（0：每次评估时）。"),
-    "train.keep_checkpoints": ("保留检查点数", "保留最近的检查点数量。"),
-    "train.early_stopping_patience": ("早停耐心", "连续这么多次评估没有提升就停止（0：关闭）。"),
-    "train.early_stopping_metric": ("早停指标", "早停和最佳模型所依据的指标（auto：任务的主指标）。"),
-    "train.seed": ("随机种子", "数据顺序、划分、初始化和 dropout 的种子。"),
-    "train.precision": ("计算精度", "auto 在设备支持时使用 bf16 自动混合精度。"),
-    "train.device": ("设备", "在哪里训练。"),
-    "train.log_every": ("记录间隔", "每 N 步写一行指标。"),
-    "train.eval_batch_size": ("评估批大小", "评估时的批大小（默认：训练批大小的 2 倍）。"),
-    "train.group_by_length": ("按长度分组", "把长度相近的样本放在同一批（更少填充，更快）。"),
-    "train.gradient_checkpointing": ("梯度检查点", "反向传播时重新计算激活：省内存，约慢三分之一。"),
-    "train.packing": ("样本打包", "BERT 类编码器上的分类：把多个短样本打包进一行，使用块对角注意力掩码（不在填充上浪费计算）。"),
-    "train.compile": ("编译模型", "用 torch.compile 编译模型（动态形状）；长时间训练才划算，最初几步用于编译。"),
-    "train.processes": ("设备 / 进程数", "训练进程数（设备数）：大于 1 时以受监管的 torchrun 进程组运行，每块 GPU 一个进程"
-                        "（或用 gloo 的多个 CPU 进程）；batch_size 仍是全局批大小。"),
-    "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
-    "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
-}
+KNOBS: dict[str, tuple[str, str]] = dict(SECTION_KNOBS)   # the config sections' knobs: i18n_knobs.py
 KNOBS.update(METHOD_KNOBS | PUBLISH_KNOBS | STUDY_KNOBS)   # the strategies' and tasks' knobs; train.report_to, model.pooling

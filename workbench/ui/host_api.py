@@ -25,8 +25,8 @@ import gradio as gr
 
 from ..errors import WorkbenchError
 from ..export.formats import FORMATS
-from .identity import owner_of
-from .service import HostService
+from ..host.identity import owner_of
+from ..host.service import HostService
 
 ENDPOINTS = ("train", "status", "stop", "runs", "predict", "compare", "export")
 
