@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-TOKEN = re.compile(r"[^\W\d][\w.\-/:@']*")      # word-like runs; Chinese characters are blanked out first
+# Word-like runs, digits included, so a run id's hex tail ("20261206-172240-3bed") stays one identifier-like token
+# instead of yielding the English-looking "bed". Chinese characters are blanked out first.
+TOKEN = re.compile(r"\w[\w.\-/:@']*")
 HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 # Names that are not code but are never translated: the language's own name, product and project names, units.

@@ -22,5 +22,6 @@ def test_lets_identifiers_names_and_numbers_through():
     allowed = code_names()
     for text in ("基于 MiniLM 的 full 微调（bf16）", "学习率 5e-05 · 第 12 / 100 步", "gpt-tiny：从零构建的 4 层 GPT-2",
                  "train.max_steps=60", "runs/demo-teacher-20261206-101010-ab12", "l2sp · eval_accuracy 0.91",
-                 "English", "简体中文", "AdamW · LoRA · QLoRA · YAML", "builtin:sentiment"):
+                 "English", "简体中文", "AdamW · LoRA · QLoRA · YAML", "builtin:sentiment",
+                 "20261206-172240-3bed", "20261206-101010-cafe · 已完成"):   # run ids' random hex tails
         assert english_words(text, allowed) == [], text
