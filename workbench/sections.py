@@ -96,8 +96,9 @@ class TrainConfig:
                                         "third slower.", advanced=True)
     packing: bool = knob(False, "Classification on BERT-family encoders: pack several short examples into one row "
                          "with a block-diagonal attention mask (no compute on padding).", advanced=True)
-    compile: bool = knob(False, "torch.compile the model (dynamic shapes); pays on long runs, the first steps "
-                         "compile.", advanced=True)
+    compile: bool = knob(False, "torch.compile the model (dynamic shapes): about 12 % faster per step "
+                         "(MiniLM, CPU) after ~30 s of compiling, so it pays on runs of a few thousand steps.",
+                         advanced=True)
     report_to: list[str] = knob(factory=list, help="Also log the run to these trackers (metrics.jsonl is always "
                                 "written): TensorBoard event files in the run folder, trackio's local store.",
                                 choices=("tensorboard", "trackio"), advanced=True, label="Report to")
