@@ -64,6 +64,9 @@ def test_capabilities_are_declared_consistently(name):
     assert not (cls.new_head and cls.pretrained_head), "a head is either new or pre-trained"
     assert not cls.prefix_tuning or cls.peft_task_type == "CAUSAL_LM", "prefix tuning needs a decoder's cache"
     assert not cls.generates or cls.pretrained_head
+    assert cls.lm_head in (None, "mlm", "clm") and not (cls.lm_head and cls.sequence_head)
+    assert not cls.generates or cls.lm_head == "clm", "generated text is scored with the model's next-token head"
+    assert not cls.sequence_head or cls.new_head, "a sequence head is a new head on a pre-trained body"
     tables = [c.__dict__.get("metric_directions") or {} for c in cls.__mro__]
     assert all(d in ("higher", "lower") for table in tables for d in table.values())
     task = cls.__new__(cls)          # the directions are class facts: no data or model needed to ask them
@@ -72,11 +75,16 @@ def test_capabilities_are_declared_consistently(name):
 
 
 def test_strategies_ask_the_tasks_not_their_names():
+    # Named tasks are a floor, not the whole list: a new task that declares the capability joins these sets.
     assert applicable_tasks(STRATEGIES.get("head_only")) == [n for n, c in TASKS.items() if c.new_head]
-    assert applicable_tasks(STRATEGIES.get("prefix")) == ["causal_lm"]
-    assert set(applicable_tasks(STRATEGIES.get("prompt"))) == {"classification", "causal_lm"}
+    assert applicable_tasks(STRATEGIES.get("prefix")) == [n for n, c in TASKS.items() if c.prefix_tuning]
+    assert "causal_lm" in applicable_tasks(STRATEGIES.get("prefix"))
+    assert set(applicable_tasks(STRATEGIES.get("prompt"))) >= {"classification", "causal_lm"}
     assert applicable_tasks(STRATEGIES.get("full")) == TASKS.names()
-    assert set(applicable_tasks(STRATEGIES.get("head_only"))) == {"classification", "token_classification", "qa",
+    assert set(applicable_tasks(STRATEGIES.get("head_only"))) >= {"classification", "token_classification", "qa",
                                                                    "multitask"}
+    assert {n: TASKS.get(n).lm_head for n in ("masked_lm", "causal_lm", "denoising", "classification")} == \
+        {"masked_lm": "mlm", "causal_lm": "clm", "denoising": "clm", "classification": None}
+    assert TASKS.get("classification").sequence_head and not TASKS.get("token_classification").sequence_head
     perplexity = TASKS.get("causal_lm").__new__(TASKS.get("causal_lm"))
     assert perplexity.higher_is_better("perplexity") is False and perplexity.higher_is_better("accuracy") is True

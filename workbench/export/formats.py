@@ -134,7 +134,7 @@ def _onnx(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> di
     by_length = {len(r["input_ids"]): r for r in rows}            # trace on rows of different lengths
     sample = list(by_length.values())[:3] or rows[:2]
     facts = export_onnx(src.model, inputs_of(task, sample), folder / "model.onnx",
-                        causal=task.auto_class == "AutoModelForCausalLM")
+                        causal=task.lm_head == "clm")
     unwrap(src.model).config.save_pretrained(str(folder))
     return {"onnx": facts}
 

@@ -125,8 +125,7 @@ class Distill(Strategy):
         self.vocab_len = len(ctx.tokenizer)
         if not same_vocab(tok, ctx.tokenizer):
             sizes = f"teacher {len(tok):,} tokens, student {len(ctx.tokenizer):,}"
-            per_example = ctx.task.auto_class == "AutoModelForSequenceClassification"
-            if per_example and not o.student_layers and not o.hidden_weight and not ctx.cfg.data.text_pair_column:
+            if ctx.task.sequence_head and not o.student_layers and not o.hidden_weight and not ctx.cfg.data.text_pair_column:
                 self.retokenize = tok
                 ctx.log(f"distill: the tokenizers differ ({sizes}); the teacher reads each text re-tokenized")
             else:

@@ -44,6 +44,14 @@ class Task:
     prefix_tuning: ClassVar[bool] = False    # peft prefix tuning applies (a decoder's key/value cache)
     pretrained_head: ClassVar[bool] = False  # the pre-trained checkpoint has this head (an LM head): the base teaches
     generates: ClassVar[bool] = False        # the output is generated text, scored per token (a causal LM)
+    # The language-model head the task's model already has: "mlm" (masked), "clm" (next token) or None. Retention
+    # scores a "clm" model's text with its own head, ONNX traces it without its KV cache, rehearsal borrows a head
+    # only when the model lacks the one it practises. A task may set it per model in setup() (as auto_class).
+    lm_head: ClassVar[str | None] = None
+    # One output per text, read from one pooled position (a sequence head: classifier, regressor). A decoder finds
+    # each text's last token from its input ids, so prompt tuning (which hands it embeddings) cannot; a teacher
+    # with another tokenizer can read each text re-tokenized and still give one comparable output per example.
+    sequence_head: ClassVar[bool] = False
     pipeline_tag: ClassVar[str | None] = None    # the transformers pipeline that serves an export, if any
     # Direction of each metric the task reports ("higher" | "lower"); unlisted metrics are higher-is-better.
     metric_directions: ClassVar[dict[str, str]] = {"loss": "lower"}

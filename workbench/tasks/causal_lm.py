@@ -48,7 +48,7 @@ class CausalLM(Task):
     main_metric = "loss"
     greater_is_better = False
     peft_task_type, prompt_tuning, prefix_tuning = "CAUSAL_LM", True, True
-    pretrained_head, generates, pipeline_tag = True, True, "text-generation"
+    pretrained_head, generates, pipeline_tag, lm_head = True, True, "text-generation", "clm"
     metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "prompt"
 

@@ -23,7 +23,7 @@ class Classification(Task):
     auto_class = "AutoModelForSequenceClassification"
     main_metric = "accuracy"
     greater_is_better = True
-    peft_task_type, new_head, prompt_tuning = "SEQ_CLS", True, True
+    peft_task_type, new_head, prompt_tuning, sequence_head = "SEQ_CLS", True, True, True
     pipeline_tag = "text-classification"
 
     @dataclass

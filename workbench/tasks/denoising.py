@@ -44,6 +44,7 @@ class Denoising(_masking.PlainText, Task):
     main_metric = "loss"
     greater_is_better = False
     pretrained_head = True   # a decoder reads it with its LM head (seq2seq models: their own)
+    lm_head = "clm"          # set per model in setup(): None for encoder-decoders
     pipeline_tag = "text-generation"
     metric_directions = {"perplexity": "lower"}
     input_kind = "text"
@@ -96,6 +97,7 @@ class Denoising(_masking.PlainText, Task):
             return                   # models.load refuses the model with a message naming the families
         self.seq2seq = family == "seq2seq"
         self.auto_class = "AutoModelForSeq2SeqLM" if self.seq2seq else "AutoModelForCausalLM"
+        self.lm_head = None if self.seq2seq else "clm"
         if "span_mask" in self.opts.noise and tokenizer.mask_token is None and \
                 tokenizer.convert_tokens_to_ids("<extra_id_0>") in (None, tokenizer.unk_token_id):
             tokenizer.add_special_tokens({"mask_token": "<mask>"})   # saved with the tokenizer; see wrap_model

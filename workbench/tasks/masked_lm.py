@@ -34,7 +34,7 @@ class MaskedLM(_masking.PlainText, Task):
     auto_class = "AutoModelForMaskedLM"
     main_metric = "loss"
     greater_is_better = False
-    pretrained_head = True
+    pretrained_head, lm_head = True, "mlm"
     metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "text"
 

@@ -129,7 +129,7 @@ class Multitask(Task):
         super().__init__(options, data_cfg, model_cfg)
         self.subs = parse_tasks(options.tasks, data_cfg, model_cfg)
         first = self.subs[0].task
-        self.auto_class = first.auto_class
+        self.auto_class, self.lm_head = first.auto_class, first.lm_head
         self.families = tuple(f for f in first.families if all(f in s.task.families for s in self.subs))
         if not self.families:
             raise ConfigError("task.tasks", "these sub-tasks need different model families ("
