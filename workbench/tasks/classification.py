@@ -20,6 +20,7 @@ from ..model.anatomy import unwrap
 class Classification(Task):
     order = 10
     summary = "Sequence classification: one label per text or text pair (sentiment, topic, intent)."
+    zh = {"summary": "序列分类：为每条文本或文本对预测一个标签（情感、主题、意图）。"}
     auto_class = "AutoModelForSequenceClassification"
     main_metric = "accuracy"
     greater_is_better = True
