@@ -3,16 +3,30 @@ task trains a few steps on a tiny model with a finite loss, reports its main met
 through the one saved-folder loader, and declares what it is (its capabilities) consistently. Adding a task = its
 module + one row here. Specific behaviour of each task is proven in tests/test_task_*.py.
 
-ROWS: task name -> (task options, data section, model fixture name)."""
+ROWS: task name -> (task options, data section, model fixture name). In the data section "TEXT" stands for the tiny
+plain-text file, and Generated(make) for rows the test writes itself (JSON lines, make(i) -> row i), so a task
+whose data no fixture has brings its own tiny generator in its row."""
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import dataclass
+from typing import Callable
 
 import pytest
 
 from workbench.strategies import STRATEGIES, applicable_tasks
 from workbench.tasks import TASKS, load_saved
+
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Rows written at test time: make(i) -> the i-th row (a dict), for i < n."""
+    make: Callable[[int], dict]
+    n: int = 48
+
 
 ROWS = {
     "classification": ({}, {"train": "builtin:sentiment", "max_train_samples": 48}, "tiny_bert_dir"),
@@ -34,17 +48,29 @@ def test_every_task_has_a_row():
     assert not missing, f"add a row to ROWS in tests/test_task_matrix.py for: {missing}"
 
 
-def _fill(value, text):
+def _fill(value, text, folder):
     if isinstance(value, dict):
-        return {k: _fill(v, text) for k, v in value.items()}
+        return {k: _fill(v, text, folder) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_fill(v, text) for v in value)
+        return type(value)(_fill(v, text, folder) for v in value)
+    if isinstance(value, Generated):
+        path = folder / f"generated-{len(list(folder.glob('generated-*')))}.jsonl"
+        path.write_text("".join(json.dumps(value.make(i)) + "\n" for i in range(value.n)), encoding="utf-8")
+        return str(path)
     return text if value == "TEXT" else value
 
 
+def test_generated_rows_are_written_where_the_row_says(tmp_path):
+    data = _fill({"train": Generated(lambda i: {"text": f"t{i}", "label": i / 2}, n=3), "other": "TEXT"}, "T",
+                 tmp_path)
+    rows = [json.loads(line) for line in open(data["train"], encoding="utf-8")]
+    assert rows == [{"text": "t0", "label": 0.0}, {"text": "t1", "label": 0.5}, {"text": "t2", "label": 1.0}]
+    assert data["other"] == "T"
+
+
 @pytest.mark.parametrize("name", sorted(ROWS))
-def test_task_trains_and_reloads(name, request, make_cfg, train, tiny_text):
-    options, data, model_fixture = _fill(ROWS[name], tiny_text)
+def test_task_trains_and_reloads(name, request, make_cfg, train, tiny_text, tmp_path):
+    options, data, model_fixture = _fill(ROWS[name], tiny_text, tmp_path)
     model_dir = request.getfixturevalue(model_fixture)
     cfg = make_cfg(task={"name": name, **options}, model={"name": model_dir}, data={"max_length": 32, **data},
                    train={"max_steps": 2})
