@@ -36,6 +36,8 @@ ROWS = {
     "masked_lm": ({}, {"train": "TEXT"}, "tiny_bert_dir"),
     "denoising": ({}, {"train": "TEXT"}, "tiny_gpt_dir"),
     "contrastive": ({}, {"train": "TEXT"}, "tiny_bert_dir"),
+    "regression": ({}, {"train": Generated(lambda i: {"text": "a film " + "great " * (i % 4), "label": i % 4 / 2})},
+                   "tiny_bert_dir"),
     "multitask": ({"tasks": [{"name": "classification"},
                              {"name": "masked_lm", "weight": 0.5, "data": {"train": "TEXT", "max_length": 32}}],
                    "main_metric": "classification/accuracy"},
