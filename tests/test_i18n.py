@@ -1,8 +1,8 @@
 """Every engine text the UI shows has real Chinese: each strategy's summary, explanation and formula, each task's
 summary, and the label and help of every knob the forms build (config sections, task and strategy options). The
 registries are walked, so a strategy or task added (or a knob reworded away from its entry) without Chinese fails
-here with its name. A strategy's Chinese goes in its own file (the `zh` tables of its class and its Options); a
-task's in workbench/ui/i18n_methods.py; config knobs' in KNOBS in workbench/ui/i18n.py."""
+here with its name. A strategy's or task's Chinese goes in its own file (the `zh` tables of its class and its
+Options, or knob(zh=...)); config knobs' in KNOBS in workbench/ui/i18n.py."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ pytest.importorskip("gradio")
 from workbench import options as opt  # noqa: E402
 from workbench.strategies import STRATEGIES  # noqa: E402
 from workbench.tasks import TASKS  # noqa: E402
-from workbench.ui import data_tab, i18n, i18n_methods, strategy_tab  # noqa: E402
+from workbench.ui import data_tab, i18n, strategy_tab  # noqa: E402
 from workbench.ui.form import SECTION_CLASSES  # noqa: E402
 
 # Shown through pickers whose labels are STRINGS keys (model source, data sources), or not shown (runs_dir).
@@ -51,16 +51,13 @@ def test_every_strategy_and_task_text_in_chinese(kind, name):
         key = f"{kind}.{name}.{attr}"
         if not en:
             continue
-        if kind == "strategy":
-            own = cls.__dict__.get("zh", {})
-            where = f"the `zh` table of class {cls.__name__} in {inspect.getsourcefile(cls)}"
-            assert attr in own, f"strategy {name!r} has no Chinese {attr}: add it to {where}"
-            if own[attr] is None:                  # a formula of symbols only: shown as written
-                assert attr == "formula" and i18n.method_text(kind, cls, attr, "zh") == en
-                continue
-            zh = own[attr]
-        else:
-            where, zh = "workbench/ui/i18n_methods.py TEXTS", i18n_methods.TEXTS.get(key, "")
+        own = cls.__dict__.get("zh", {})
+        where = f"the `zh` table of class {cls.__name__} in {inspect.getsourcefile(cls)}"
+        assert attr in own, f"{kind} {name!r} has no Chinese {attr}: add it to {where}"
+        if own[attr] is None:                  # a formula of symbols only: shown as written
+            assert attr == "formula" and i18n.method_text(kind, cls, attr, "zh") == en
+            continue
+        zh = own[attr]
         assert_translated(f"{kind} {name!r} {attr} ({key})", en, zh, where)
         assert i18n.method_text(kind, cls, attr, "zh") == zh and i18n.method_text(kind, cls, attr, "en") == en
         if attr != "formula":
@@ -72,12 +69,11 @@ def test_every_knob_in_chinese():
     assert len(knobs) > 100
     missing = []
     for key, info in knobs:
-        zh = info.zh if key.startswith("strategy.") else i18n.KNOBS.get(key)
+        zh = info.zh if key.startswith(("strategy.", "task.")) else i18n.KNOBS.get(key)
         if not zh:
             missing.append(key)
             continue
         where = "workbench/ui/i18n.py KNOBS" if key.split(".")[0] in SECTION_CLASSES else \
-            "workbench/ui/i18n_methods.py METHOD_KNOBS" if key.startswith("task.") else \
             f"the `zh` table of {key.split('.')[1]}'s Options class (or knob(zh=...)), in its file"
         label_en, help_en = i18n.knob_text(key, info, "en")
         label_zh, help_zh = i18n.knob_text(key, info, "zh")
@@ -89,7 +85,7 @@ def test_every_knob_in_chinese():
         if key.startswith("task."):
             assert i18n.knob_text(key.replace(".", ":", 1), info, "zh") == (label_zh, help_zh)
     assert not missing, ("knobs without Chinese label and help (strategies: the `zh` table of the Options class in "
-                         f"the strategy's file; tasks: METHOD_KNOBS; config: KNOBS): {missing}")
+                         f"the strategy's or task's file; config: KNOBS): {missing}")
 
 
 def test_no_stale_translations():
@@ -97,19 +93,15 @@ def test_no_stale_translations():
     knob_keys = {key for key, _ in shown_knobs()}
     stale = sorted(k for k in i18n.KNOBS if k not in knob_keys)
     assert not stale, f"KNOBS entries for knobs that do not exist: {stale}"
-    texts = {f"{kind}.{n}.{attr}" for kind in ("strategy", "task") for n, cls in _methods(kind)
-             for attr in ("summary", "explain", "formula") if getattr(cls, attr, None)}
-    stale = sorted(k for k in i18n_methods.TEXTS if k not in texts)
-    assert not stale, f"i18n_methods entries for texts that do not exist: {stale}"
-    for name, cls in STRATEGIES.items():
+    for name, cls in [*STRATEGIES.items(), *TASKS.items()]:
         own = cls.__dict__.get("zh", {})
         assert set(own) <= {a for a in ("summary", "explain", "formula") if getattr(cls, a, None)}, name
         knobs = {i.name for i in opt.describe(cls.Options)}
         for c in cls.Options.__mro__:
             table = c.__dict__.get("zh", {})
             assert set(table) <= knobs, f"{c.__qualname__}.zh names knobs that do not exist: {set(table) - knobs}"
-    assert not any(k.startswith("strategy.") for k in [*i18n_methods.TEXTS, *i18n.KNOBS]), \
-        "a strategy's Chinese belongs in its own file"
+    assert not any(k.startswith(("strategy.", "task.")) for k in i18n.KNOBS), \
+        "a strategy's or task's Chinese belongs in its own file"
 
 
 def test_strategy_cards_and_pickers_switch_language():

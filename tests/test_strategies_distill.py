@@ -128,3 +128,16 @@ def test_distill_composes_with_lora(strategy, make_cfg, train, tiny_cls_data, ti
     m = summary["metrics"]
     assert m["trainable_params"] < 0.5 * m["total_params"]          # only the adapters (and the head) train
     assert all(t["kd"] > 0 for t in step_terms(paths))
+
+
+def test_teacher_matching_asks_the_task_what_its_output_is():
+    """Scores of classes are compared as softened distributions (τ²·KL); a task whose output is the predicted value
+    itself (predicts_values) is matched by squared error, where a softmax over one output would always give 0."""
+    from types import SimpleNamespace
+    from workbench.strategies._kd import kd_loss, match_loss
+    s, t = torch.tensor([[0.2], [1.5], [-0.3]]), torch.tensor([[0.0], [2.0], [0.1]])
+    scores, values = SimpleNamespace(predicts_values=False), SimpleNamespace(predicts_values=True)
+    assert float(kd_loss(s, t, 2.0)) == 0.0 == float(match_loss(s, t, 2.0, None, scores))   # one logit: no signal
+    assert float(match_loss(s, t, 2.0, None, values)) == pytest.approx((0.04 + 0.25 + 0.16) / 3)
+    wide_s, wide_t = torch.randn(4, 3), torch.randn(4, 3)
+    assert torch.equal(match_loss(wide_s, wide_t, 2.0, None, scores), kd_loss(wide_s, wide_t, 2.0))

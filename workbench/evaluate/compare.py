@@ -101,7 +101,7 @@ def _retention(loaded: LoadedRef, ref: ModelRef, texts, source, cache: ModelCach
     try:
         with _quiet():
             return measure_retention(loaded.model, loaded.tokenizer, ref_side,
-                                     loaded.task.auto_class == "AutoModelForCausalLM", seed)
+                                     loaded.task.lm_head == "clm", seed)
     except WorkbenchError as e:
         notes.append(f"{ref.label}: retention not measured: {e}")
         return None

@@ -83,9 +83,7 @@ def _pipeline_check(src: LoadedRef, prepared: Prepared, folder: Path) -> dict:
                     trust_remote_code=ships_pooling_code(folder))   # the workbench's own modeling_pooling.py
     theirs = pipe(inputs, truncation=True, max_length=task.data_cfg.max_length)
     ours = task.predict(src.model, inputs)
-    return {"pipeline": "text-classification", "inputs": len(inputs),
-            "same_labels": all(t["label"] == o.display for t, o in zip(theirs, ours)),
-            "max_score_diff": max(abs(t["score"] - o.confidence) for t, o in zip(theirs, ours))}
+    return {"pipeline": "text-classification", "inputs": len(inputs), **task.pipeline_agreement(theirs, ours)}
 
 
 def _int8(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> dict:
@@ -134,7 +132,7 @@ def _onnx(src: LoadedRef, ref: ModelRef, prepared: Prepared, folder: Path) -> di
     by_length = {len(r["input_ids"]): r for r in rows}            # trace on rows of different lengths
     sample = list(by_length.values())[:3] or rows[:2]
     facts = export_onnx(src.model, inputs_of(task, sample), folder / "model.onnx",
-                        causal=task.auto_class == "AutoModelForCausalLM")
+                        causal=task.lm_head == "clm")
     unwrap(src.model).config.save_pretrained(str(folder))
     return {"onnx": facts}
 

@@ -22,14 +22,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..errors import ModelError
-from .tensors_io import non_persistent_buffers
+from .tensors_io import load_rebuilt, non_persistent_buffers, under
 from transformers.pytorch_utils import Conv1D
 from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 from safetensors.torch import save_file
-from safetensors.torch import load_file
 from torch.ao.nn.quantized.dynamic import Linear as QuantLinear
-from .tensors_io import assign, check_materialized, empty_model
 
 SCHEME = "linear: dynamic int8, per-output-channel symmetric weights; embeddings: int8 rows, fp32 scale per row"
 
@@ -81,10 +78,6 @@ def _set_module(model: nn.Module, name: str, module: nn.Module) -> None:
     setattr(model.get_submodule(parent) if parent else model, child, module)
 
 
-def _under(name: str, prefixes) -> bool:
-    return any(name == p or name.startswith(p + ".") for p in prefixes)
-
-
 def _quantize_linears(model: nn.Module, names: list[str]) -> None:
     with warnings.catch_warnings():   # torch.ao.quantization announces its move to torchao; it works here
         warnings.simplefilter("ignore")
@@ -96,10 +89,10 @@ def quantize_int8(model: nn.Module, keep_fp32: set[str]) -> dict:
     task head). Returns the spec saved as quantization.json."""
     model.eval()
     conv = conv1d_to_linear(model)
-    embeddings = [n for n, m in model.named_modules() if isinstance(m, nn.Embedding) and not _under(n, keep_fp32)]
+    embeddings = [n for n, m in model.named_modules() if isinstance(m, nn.Embedding) and not under(n, keep_fp32)]
     for name in embeddings:
         _set_module(model, name, Int8Embedding.from_float(model.get_submodule(name)))
-    linears = [n for n, m in model.named_modules() if type(m) is nn.Linear and not _under(n, keep_fp32)]
+    linears = [n for n, m in model.named_modules() if type(m) is nn.Linear and not under(n, keep_fp32)]
     _quantize_linears(model, linears)
     return {"format": "workbench-int8", "version": 1, "scheme": SCHEME, "linear": linears,
             "embedding": embeddings, "conv1d": conv, "fp32": sorted(keep_fp32)}
@@ -120,7 +113,7 @@ def save_int8(model: nn.Module, spec: dict, folder: Path) -> None:
     aliases, seen = {}, {}
     buffers = non_persistent_buffers(model)
     for key, t in list(model.state_dict().items()) + list(buffers.items()):
-        if _under(key.rsplit(".", 1)[0], linears):
+        if under(key.rsplit(".", 1)[0], linears):
             continue                                                 # packed params: stored above
         ptr = (t.data_ptr(), t.dtype, tuple(t.shape))
         if ptr in seen:                                              # tied weights: save once
@@ -136,20 +129,17 @@ def save_int8(model: nn.Module, spec: dict, folder: Path) -> None:
 def load_int8(folder: str | Path, auto_class: str) -> nn.Module:
     """Rebuild a model saved by save_int8: the architecture from config.json on the meta device, the same module
     swaps, then every tensor from the file (no fp32 copy of the weights is ever made)."""
+    return load_rebuilt(folder, auto_class, "quantization.json", "int8 export",
+                        "export it again with `python -m workbench export RUN --format int8`", _restore_int8)
 
-    folder = Path(folder)
-    try:
-        spec = json.loads((folder / "quantization.json").read_text())
-    except (OSError, json.JSONDecodeError) as e:
-        raise ModelError(f"{folder} is not an int8 export (quantization.json unreadable: {e}); export it again "
-                         "with `python -m workbench export RUN --format int8`") from None
-    model = empty_model(folder, auto_class)
+
+def _restore_int8(model: nn.Module, spec: dict, tensors: dict) -> list[str]:
+    """The module swaps of quantize_int8 on the meta model, and the packed int8 linears from their tensors."""
     with torch.device("meta"):
         conv1d_to_linear(model)
         for name in spec["embedding"]:
             old = model.get_submodule(name)
             _set_module(model, name, Int8Embedding(old.num_embeddings, old.embedding_dim, old.padding_idx))
-    tensors = load_file(str(folder / "model.safetensors"))
     for name in spec["linear"]:
         old = model.get_submodule(name)
         int8, scale, zp = (tensors.pop(f"{name}.weight.{k}") for k in ("int8", "scale", "zero_point"))
@@ -159,14 +149,4 @@ def load_int8(folder: str | Path, auto_class: str) -> nn.Module:
         q.set_weight_bias(torch._make_per_channel_quantized_tensor(int8, scale.double(), zp.long(), 0),
                           tensors.pop(f"{name}.bias", None))
         _set_module(model, name, q)
-    for alias, source in spec.get("aliases", {}).items():
-        tensors[alias] = tensors[source]
-    expected = {k for k in model.state_dict() if not _under(k.rsplit(".", 1)[0], spec["linear"])}
-    expected |= set(spec.get("buffers", []))
-    if expected != set(tensors):
-        raise ModelError(f"the int8 export in {folder} does not match its config (missing "
-                         f"{sorted(expected - set(tensors))[:3]}, unexpected {sorted(set(tensors) - expected)[:3]}); "
-                         "export it again")
-    assign(model, tensors)
-    check_materialized(model, folder)
-    return model.eval()
+    return spec["linear"]

@@ -15,11 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import ModelError
-from .tensors_io import non_persistent_buffers
+from .tensors_io import load_rebuilt, non_persistent_buffers
 from safetensors.torch import save_file
-from safetensors.torch import load_file
-from .tensors_io import assign, check_materialized, empty_model
 
 MIN_SPARSITY = 0.05   # below this a matrix is cheaper stored dense
 
@@ -70,30 +67,16 @@ def save_sparse(model: torch.nn.Module, folder: Path) -> dict:
 def load_sparse(folder: str | Path, auto_class: str) -> torch.nn.Module:
     """Rebuild the dense model of a sparse export: the architecture from config.json on the meta device, every
     tensor from the file."""
+    return load_rebuilt(folder, auto_class, "sparsity.json", "pruned export", "export it again", _restore_dense)
 
-    folder = Path(folder)
-    try:
-        spec = json.loads((folder / "sparsity.json").read_text())
-    except (OSError, json.JSONDecodeError) as e:
-        raise ModelError(f"{folder} is not a pruned export (sparsity.json unreadable: {e}); export it again") from None
-    tensors = load_file(str(folder / "model.safetensors"))
-    state = {}
+
+def _restore_dense(model: torch.nn.Module, spec: dict, tensors: dict) -> list[str]:
+    """Each sparse tensor's bit mask + non-zero values back into its dense tensor (no module is rebuilt)."""
     for key, meta in spec["sparse_tensors"].items():
         shape = meta["shape"]
         n = int(np.prod(shape))
         nz = torch.from_numpy(np.unpackbits(tensors.pop(f"{key}.mask").numpy(), count=n).astype(bool))
         dense = torch.zeros(n, dtype=getattr(torch, meta["dtype"]))
         dense[nz] = tensors.pop(f"{key}.values")
-        state[key] = dense.view(shape)
-    state.update(tensors)
-    for alias, source in spec.get("aliases", {}).items():
-        state[alias] = state[source]
-    model = empty_model(folder, auto_class)
-    expected = set(model.state_dict()) | set(spec.get("buffers", []))
-    if expected != set(state):
-        raise ModelError(f"the pruned export in {folder} does not match its config (missing "
-                         f"{sorted(expected - set(state))[:3]}, unexpected {sorted(set(state) - expected)[:3]}); "
-                         "export it again")
-    assign(model, state)
-    check_materialized(model, folder)
-    return model.eval()
+        tensors[key] = dense.view(shape)
+    return []

@@ -39,6 +39,16 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperat
     return kl * temperature ** 2
 
 
+def match_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float,
+               mask: torch.Tensor | None, task) -> torch.Tensor:
+    """The teacher-matching term for one output: kd_loss for scores of classes or tokens; for a task whose output
+    is the predicted value itself (`task.predicts_values`: regression) the mean squared difference of the values,
+    as there is no distribution to soften (τ does not apply)."""
+    if task.predicts_values:
+        return F.mse_loss(student_logits.float(), teacher_logits.detach().float())
+    return kd_loss(student_logits, teacher_logits, temperature, mask)
+
+
 def distributions(out, batch: dict) -> list[tuple[str, torch.Tensor, torch.Tensor | None]]:
     """The output distributions a teacher and a student are compared on, as (name, logits, position mask):
     `logits` for classification, tagging and language models; the answer start and end over the tokens for

@@ -14,7 +14,7 @@ from ..model.anatomy import clean_name, count_params, num_layers, unwrap
 from ..errors import ConfigError, ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._kd import alpha_knob, distributions, kd_loss, teacher_forward, temperature_knob
+from ._kd import alpha_knob, distributions, match_loss, teacher_forward, temperature_knob
 from ._teacher import HiddenMatch, check_labels, load_teacher, parse_layers, same_vocab
 from .base import Strategy
 from ..tasks import TASKS
@@ -125,8 +125,7 @@ class Distill(Strategy):
         self.vocab_len = len(ctx.tokenizer)
         if not same_vocab(tok, ctx.tokenizer):
             sizes = f"teacher {len(tok):,} tokens, student {len(ctx.tokenizer):,}"
-            per_example = ctx.task.auto_class == "AutoModelForSequenceClassification"
-            if per_example and not o.student_layers and not o.hidden_weight and not ctx.cfg.data.text_pair_column:
+            if ctx.task.sequence_head and not o.student_layers and not o.hidden_weight and not ctx.cfg.data.text_pair_column:
                 self.retokenize = tok
                 ctx.log(f"distill: the tokenizers differ ({sizes}); the teacher reads each text re-tokenized")
             else:
@@ -184,7 +183,7 @@ class Distill(Strategy):
                 s, t = self._aligned(s, t)
                 if self.label_order is not None:
                     t = t[..., self.label_order.to(t.device)]
-                kd = kd + kd_loss(s, t, self.opts.temperature, mask)
+                kd = kd + match_loss(s, t, self.opts.temperature, mask, ctx.task)
             terms["kd"] = self.opts.alpha * kd / len(student)
         if self.match is not None:
             terms["hidden"] = self.opts.hidden_weight * self.match(out.hidden_states, t_out.hidden_states,

@@ -13,7 +13,7 @@ import torch
 from ..errors import ModelError
 from ..options import knob
 from ..strategies import STRATEGIES
-from ._kd import alpha_knob, distributions, ema_update, kd_loss, teacher_forward, temperature_knob
+from ._kd import alpha_knob, distributions, ema_update, match_loss, teacher_forward, temperature_knob
 from .base import Strategy
 from .ema import install, refuse_early_stopping, swap_in
 
@@ -96,7 +96,8 @@ class MeanTeacher(Strategy):
         if not student:
             raise ModelError("mean_teacher compares output distributions (logits, or answer start/end for QA), "
                              "and this task's model output has none")
-        kd = sum(kd_loss(s, t, self.opts.temperature, mask) for (_, s, mask), (_, t, _) in zip(student, teacher))
+        kd = sum(match_loss(s, t, self.opts.temperature, mask, ctx.task)
+                 for (_, s, mask), (_, t, _) in zip(student, teacher))
         return {"kd": self.opts.alpha * kd / len(student)}
 
     def after_step(self, model, ctx):

@@ -56,10 +56,10 @@ class Prompt(PromptLearning):
     def peft_config(self, model, ctx):
         from peft import PromptTuningConfig, PromptTuningInit   # lazy: peft, only for adapters
         o = self.opts
-        if ctx.cfg.task.name == "classification" and ctx.family == "decoder":
-            raise ModelError("prompt tuning cannot classify with a decoder model: peft hands it embeddings only, so "
-                             "it cannot find each text's last token to classify from; use lora or ia3, or an "
-                             "encoder such as minilm")
+        if ctx.task.sequence_head and ctx.family == "decoder":
+            raise ModelError(f"prompt tuning cannot do {ctx.task.name} with a decoder model: peft hands it "
+                             "embeddings only, so it cannot find each text's last token to read its answer from; "
+                             "use lora or ia3, or an encoder such as minilm")
         self.check_positions(model, ctx)
         init = {"vocab": PromptTuningInit.SAMPLE_VOCAB, "text": PromptTuningInit.TEXT,
                 "random": PromptTuningInit.RANDOM}[o.init]

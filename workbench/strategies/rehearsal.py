@@ -15,8 +15,6 @@ from ._general import GeneralText, check_source
 from ._lm_heads import LMHead, borrow_lm_head
 from .base import Strategy
 
-OWN_HEAD = {"mlm": "AutoModelForMaskedLM", "clm": "AutoModelForCausalLM"}   # tasks whose model already has it
-
 
 def mask_tokens(ids: torch.Tensor, attention: torch.Tensor, tokenizer, g: torch.Generator, rate: float = 0.15):
     """BERT masking: choose `rate` of the real, non-special tokens; of those 80% become [MASK], 10% a random
@@ -95,7 +93,7 @@ class Rehearsal(Strategy):
         self.general = GeneralText(self.opts.source, ctx.tokenizer, ctx.cfg.data.max_length, ctx.cfg.train.seed)
         ctx.log(f"rehearsal: {self.objective.upper()} on {len(self.general.rows):,} passages from "
                 f"{self.opts.source}")
-        if ctx.task.auto_class != OWN_HEAD[self.objective]:
+        if ctx.task.lm_head != self.objective:   # the task's model lacks the head this practice needs
             self.head = borrow_lm_head(model, ctx, self.objective)
             if self.head.fresh:
                 ctx.log(f"rehearsal: the base checkpoint has no {self.objective.upper()} head, so this is an "

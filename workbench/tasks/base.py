@@ -44,6 +44,17 @@ class Task:
     prefix_tuning: ClassVar[bool] = False    # peft prefix tuning applies (a decoder's key/value cache)
     pretrained_head: ClassVar[bool] = False  # the pre-trained checkpoint has this head (an LM head): the base teaches
     generates: ClassVar[bool] = False        # the output is generated text, scored per token (a causal LM)
+    # The language-model head the task's model already has: "mlm" (masked), "clm" (next token) or None. Retention
+    # scores a "clm" model's text with its own head, ONNX traces it without its KV cache, rehearsal borrows a head
+    # only when the model lacks the one it practises. A task may set it per model in setup() (as auto_class).
+    lm_head: ClassVar[str | None] = None
+    # One output per text, read from one pooled position (a sequence head: classifier, regressor). A decoder finds
+    # each text's last token from its input ids, so prompt tuning (which hands it embeddings) cannot; a teacher
+    # with another tokenizer can read each text re-tokenized and still give one comparable output per example.
+    sequence_head: ClassVar[bool] = False
+    # The model's output is the predicted value itself (a regression head), not scores of classes or tokens: a
+    # teacher's output is matched by squared error, as there is no distribution to soften and compare.
+    predicts_values: ClassVar[bool] = False
     pipeline_tag: ClassVar[str | None] = None    # the transformers pipeline that serves an export, if any
     # Direction of each metric the task reports ("higher" | "lower"); unlisted metrics are higher-is-better.
     metric_directions: ClassVar[dict[str, str]] = {"loss": "lower"}
@@ -137,6 +148,13 @@ class Task:
     def example_inputs(self, ds, n: int = 3) -> list:
         """A few raw inputs from a split, for generation samples and the interactive box."""
         return []
+
+    def pipeline_agreement(self, theirs: list[dict], ours: list[Prediction]) -> dict:
+        """How a plain transformers pipeline (`pipeline_tag`) on an export answers the same inputs as `predict`:
+        {"same_labels", "max_score_diff"}. By default the pipeline's label is the display, its score the
+        confidence."""
+        return {"same_labels": all(t["label"] == o.display for t, o in zip(theirs, ours)),
+                "max_score_diff": max(abs(t["score"] - o.confidence) for t, o in zip(theirs, ours))}
 
 
 def pad_batch(rows: list[dict], pad_values: dict[str, int]) -> dict[str, torch.Tensor]:

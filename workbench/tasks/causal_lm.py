@@ -43,12 +43,14 @@ class CausalLM(Task):
     order = 40
     summary = ("Causal language modelling: pretrain on plain text, or instruction-tune (SFT) on Alpaca/chat data "
                "with loss on the answers only; generate.")
+    zh = {"summary": ("因果语言建模：在纯文本上预训练，或在 Alpaca/对话数据上做指令微调（SFT，只在回答上计算损失）；生"
+                   "成文本。")}
     families = ("decoder",)
     auto_class = "AutoModelForCausalLM"
     main_metric = "loss"
     greater_is_better = False
     peft_task_type, prompt_tuning, prefix_tuning = "CAUSAL_LM", True, True
-    pretrained_head, generates, pipeline_tag = True, True, "text-generation"
+    pretrained_head, generates, pipeline_tag, lm_head = True, True, "text-generation", "clm"
     metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "prompt"
 
@@ -69,6 +71,19 @@ class CausalLM(Task):
         max_new_tokens: int = knob(80, "Tokens generated for samples and the interactive box.", min=1, max=2048)
         temperature: float = knob(0.8, "Sampling temperature for generation (0: greedy).", min=0.0, max=5.0)
         top_k: int = knob(50, "Sample among the k most likely tokens (0: all).", min=0, max=100000)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "mode": ("数据模式", ("数据的类型：'auto' 按内容判断（Alpaca {instruction, input, output} 行或对话 "
+                              "{messages} 行视为指令，其他文本视为纯文本）。")),
+            "template": ("对话模板", ("指令数据使用的对话模板。'auto' 在分词器自带模板时使用它，否则使用内置的 '### "
+                                  "Instruction / ### Response' 模板；'builtin' 始终使用内置模板。")),
+            "train_on_prompt": ("在提示上训练", "指令数据：同时在提示词元上训练（默认只在回答上计算损失）。"),
+            "overflow": ("超长处理", ("超过 data.max_length 的指令数据：先从左侧截断提示；回答仍放不下时，截断回答末尾"
+                                  "（'truncate'）或丢弃该样本（'drop'）。数量记入运行日志。")),
+            "max_new_tokens": ("最多生成词元", "样例和交互框中生成的词元数。"),
+            "temperature": ("温度", "生成时的采样温度（0：贪心解码）。"),
+            "top_k": ("Top-k", "只在概率最高的 k 个词元中采样（0：全部）。"),
+        }
 
     def __init__(self, options, data_cfg, model_cfg):
         super().__init__(options, data_cfg, model_cfg)

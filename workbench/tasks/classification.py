@@ -20,10 +20,11 @@ from ..model.anatomy import unwrap
 class Classification(Task):
     order = 10
     summary = "Sequence classification: one label per text or text pair (sentiment, topic, intent)."
+    zh = {"summary": "序列分类：为每条文本或文本对预测一个标签（情感、主题、意图）。"}
     auto_class = "AutoModelForSequenceClassification"
     main_metric = "accuracy"
     greater_is_better = True
-    peft_task_type, new_head, prompt_tuning = "SEQ_CLS", True, True
+    peft_task_type, new_head, prompt_tuning, sequence_head = "SEQ_CLS", True, True, True
     pipeline_tag = "text-classification"
 
     @dataclass

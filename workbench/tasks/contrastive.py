@@ -69,6 +69,7 @@ class ContrastiveOutput:
 class Contrastive(Task):
     order = 60
     summary = "Sentence embeddings trained with InfoNCE on pairs, or SimCSE-style (dropout views) on plain text."
+    zh = {"summary": "句向量：在文本对上用 InfoNCE 训练，或在纯文本上按 SimCSE 方式（dropout 视图）训练。"}
     families = ("encoder", "decoder")
     auto_class = "AutoModel"
     main_metric = "retrieval_accuracy"
@@ -80,6 +81,11 @@ class Contrastive(Task):
         temperature: float = knob(0.05, "InfoNCE temperature τ: lower sharpens the contrast between the positive and "
                                   "the in-batch negatives.", min=0.001, max=10.0)
         symmetric: bool = knob(True, "Average the loss over both directions (a→b and b→a).", advanced=True)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "temperature": ("温度", "InfoNCE 温度 τ：越低，正样本与批内负样本之间的对比越尖锐。"),
+            "symmetric": ("对称损失", "对两个方向（a→b 和 b→a）的损失取平均。"),
+        }
 
     # ---- data ---------------------------------------------------------------------------------------------
     def pair_column(self, part) -> str | None:

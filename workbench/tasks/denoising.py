@@ -39,11 +39,13 @@ class Denoising(_masking.PlainText, Task):
     order = 50
     summary = ("Denoising: reconstruct corrupted text (span masking, deletion, shuffling) with an encoder-decoder, "
                "or with a decoder reading 'corrupted → original'.")
+    zh = {"summary": "去噪：用编码器-解码器重建被破坏的文本（片段掩码、删除、打乱），或用解码器读取“破坏文本 → 原文”。"}
     families = ("seq2seq", "decoder")
     auto_class = "AutoModelForCausalLM"    # set per model in setup(): AutoModelForSeq2SeqLM for encoder-decoders
     main_metric = "loss"
     greater_is_better = False
     pretrained_head = True   # a decoder reads it with its LM head (seq2seq models: their own)
+    lm_head = "clm"          # set per model in setup(): None for encoder-decoders
     pipeline_tag = "text-generation"
     metric_directions = {"perplexity": "lower"}
     input_kind = "text"
@@ -62,6 +64,18 @@ class Denoising(_masking.PlainText, Task):
                              "or line is one example, truncated.")
         max_new_tokens: int = knob(64, "Longest reconstruction generated for samples and the interactive box.",
                                    min=1, max=2048)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "noise": ("噪声类型", ("按此顺序施加的破坏：span_mask（每个片段的空缺用一个掩码词元标出）、"
+                               "delete（丢弃词元）、word_shuffle（词最多移动 shuffle_window 个位置）、"
+                               "sentence_shuffle（句子重新排序）。")),
+            "ratio": ("噪声比例", "被掩码的词元比例（span_mask），或每个词元被丢弃的概率（delete）。"),
+            "mean_span": ("平均片段长度", "span_mask：被掩码片段的平均长度（词元数）。"),
+            "shuffle_window": ("打乱窗口", "word_shuffle：一个词最多能移动的距离。"),
+            "packing": ("文本打包", ("把文本切成填满 data.max_length 的块（预训练）；关闭时每行为一个样本，"
+                                 "超出部分截断。")),
+            "max_new_tokens": ("最多生成词元", "样例和交互框中生成的重建文本的最大长度。"),
+        }
 
     def __init__(self, options, data_cfg, model_cfg):
         super().__init__(options, data_cfg, model_cfg)
@@ -96,6 +110,7 @@ class Denoising(_masking.PlainText, Task):
             return                   # models.load refuses the model with a message naming the families
         self.seq2seq = family == "seq2seq"
         self.auto_class = "AutoModelForSeq2SeqLM" if self.seq2seq else "AutoModelForCausalLM"
+        self.lm_head = None if self.seq2seq else "clm"
         if "span_mask" in self.opts.noise and tokenizer.mask_token is None and \
                 tokenizer.convert_tokens_to_ids("<extra_id_0>") in (None, tokenizer.unk_token_id):
             tokenizer.add_special_tokens({"mask_token": "<mask>"})   # saved with the tokenizer; see wrap_model

@@ -30,11 +30,12 @@ EVAL_SEED = 1234   # fixed masking of validation/test rows (row i uses EVAL_SEED
 class MaskedLM(_masking.PlainText, Task):
     order = 45
     summary = "Masked language modelling: pretrain an encoder from scratch or continue pretraining on your text."
+    zh = {"summary": "掩码语言建模：从零预训练编码器，或在你的文本上继续预训练。"}
     families = ("encoder",)
     auto_class = "AutoModelForMaskedLM"
     main_metric = "loss"
     greater_is_better = False
-    pretrained_head = True
+    pretrained_head, lm_head = True, "mlm"
     metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "text"
 
@@ -45,6 +46,14 @@ class MaskedLM(_masking.PlainText, Task):
         packing: bool = knob(True, "Pack the text into blocks of data.max_length tokens (pretraining); off: each row "
                              "or line is one example, truncated to data.max_length.")
         top_k: int = knob(5, "Fill-mask: candidates shown for each masked position.", min=1, max=100)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "mask_prob": ("掩码比例", ("每个序列中被选作预测目标的词元比例（其中 80% 替换为 [MASK]，10% 替换为随机词元"
+                                   "，10% 保持不变）。")),
+            "packing": ("文本打包", ("把文本打包成 data.max_length 个词元的块（预训练）；关闭时每行为一个样本，截断到 "
+                                 "data.max_length。")),
+            "top_k": ("Top-k", "填空（fill-mask）：每个掩码位置显示的候选数。"),
+        }
 
     def __init__(self, options, data_cfg, model_cfg):
         super().__init__(options, data_cfg, model_cfg)

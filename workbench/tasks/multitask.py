@@ -100,6 +100,7 @@ class MultitaskOutput:
 class Multitask(Task):
     order = 90
     summary = "Multi-task: several tasks with their own data on one shared encoder, one head each, weighted losses."
+    zh = {"summary": "多任务：多个任务各用自己的数据，共享一个编码器，每个任务一个任务头，损失加权求和。"}
     input_kind = "text"
     new_head = True
 
@@ -121,6 +122,15 @@ class Multitask(Task):
                              "'balanced' (smaller tasks' rows repeated to the largest's count).",
                              choices=("proportional", "balanced"))
 
+        zh = {   # the knobs' (label, help) in Chinese
+            "tasks": ("子任务", ("子任务列表：[{name, weight, data: {...}, key, <任务选项>}, ...]；第一个子任务使用本"
+                              "次运行的 data 部分。")),
+            "main_metric": ("主指标", ("用于早停和运行列表的指标：'loss'（加权和）或 '<key>/<metric>'，例如 "
+                                    "classification/accuracy。")),
+            "sampling": ("采样方式", ("批次如何混合各任务：'proportional' 按训练行数成比例，或 'balanced'（重复较小任务"
+                                  "的样本，直到与最大任务的数量相同）。")),
+        }
+
         def __post_init__(self):
             if self.tasks:      # checked when the config is read, so mistakes show before a run starts
                 parse_tasks(self.tasks, DataConfig(), ModelConfig())
@@ -129,7 +139,7 @@ class Multitask(Task):
         super().__init__(options, data_cfg, model_cfg)
         self.subs = parse_tasks(options.tasks, data_cfg, model_cfg)
         first = self.subs[0].task
-        self.auto_class = first.auto_class
+        self.auto_class, self.lm_head = first.auto_class, first.lm_head
         self.families = tuple(f for f in first.families if all(f in s.task.families for s in self.subs))
         if not self.families:
             raise ConfigError("task.tasks", "these sub-tasks need different model families ("

@@ -32,6 +32,7 @@ MODEL_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 class QuestionAnswering(Task):
     order = 30
     summary = "Extractive question answering: find the answer span in a context (SQuAD, CMRC 2018)."
+    zh = {"summary": "抽取式问答：在上下文中找出答案片段（SQuAD、CMRC 2018）。"}
     families = ("encoder",)
     auto_class = "AutoModelForQuestionAnswering"
     main_metric = "f1"
@@ -50,6 +51,13 @@ class QuestionAnswering(Task):
                                         advanced=True)
         n_best: int = knob(20, "Best start and end positions per window combined into candidate spans.",
                            min=1, max=200, advanced=True)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "doc_stride": ("文档步长", "长上下文相邻窗口之间共享的词元数（窗口大小为 data.max_length）。"),
+            "max_answer_length": ("最大答案长度", "选取答案片段时考虑的最长答案（词元数）。"),
+            "max_question_length": ("最大问题长度", "超过这么多词元的问题会被截断。"),
+            "n_best": ("候选数 n_best", "每个窗口中组合成候选片段的最佳起止位置数。"),
+        }
 
     # ---- data ---------------------------------------------------------------------------------------------
     def read(self, path: str, fmt: str):

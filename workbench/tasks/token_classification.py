@@ -31,6 +31,7 @@ MODEL_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 class TokenClassification(Task):
     order = 20
     summary = "Token classification (NER): one tag per word; BIO/BIOES/BMES schemes; optional CRF layer."
+    zh = {"summary": "词元分类（NER）：为每个词打一个标签；支持 BIO/BIOES/BMES 标注体系；可选 CRF 层。"}
     families = ("encoder",)
     auto_class = "AutoModelForTokenClassification"
     main_metric = "f1"
@@ -47,6 +48,13 @@ class TokenClassification(Task):
         label_all_subtokens: bool = knob(False, "Train on every sub-word piece (continuation pieces get the "
                                          "word's inside tag) instead of only the first piece; without a CRF.",
                                          advanced=True)
+
+        zh = {   # the knobs' (label, help) in Chinese
+            "scheme": ("标注体系", ("标注体系；'auto' 根据标签自动识别 IOB2（BIO）、BIOES 或 BMES。IOB1 看起来与 IOB2 "
+                                "相同，必须显式选择。")),
+            "label_all_subtokens": ("标注所有子词", ("在每个子词片段上训练（后续片段使用该词的内部标签），而不只是第一个"
+                                               "片段；仅在不使用 CRF 时适用。")),
+        }
 
     def __init__(self, options, data_cfg, model_cfg):
         super().__init__(options, data_cfg, model_cfg)
