@@ -10,6 +10,7 @@ loop at the same step. Every rank keeps identical weights, so EMA, teachers and 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
@@ -80,6 +81,20 @@ class World:
         t = torch.tensor([float(values[k]) for k in keys], dtype=torch.float64, device=_device())
         dist.all_reduce(t, op=dist.ReduceOp.SUM)
         return {k: float(v) / self.size for k, v in zip(keys, t.tolist())}
+
+    def gather_json(self, value) -> list:
+        """Every rank's JSON-able `value`, in rank order, on every rank (as UTF-8 bytes in tensors: no pickle)."""
+        if not self.active:
+            return [value]
+        raw = torch.tensor(list(json.dumps(value).encode()), dtype=torch.uint8, device=_device())
+        sizes = [torch.zeros(1, dtype=torch.int64, device=_device()) for _ in range(self.size)]
+        dist.all_gather(sizes, torch.tensor([raw.numel()], dtype=torch.int64, device=_device()))
+        width = max(int(s.item()) for s in sizes)
+        padded = torch.zeros(width, dtype=torch.uint8, device=_device())
+        padded[:raw.numel()] = raw
+        parts = [torch.zeros(width, dtype=torch.uint8, device=_device()) for _ in range(self.size)]
+        dist.all_gather(parts, padded)
+        return [json.loads(bytes(p[:int(n.item())].tolist()).decode()) for p, n in zip(parts, sizes)]
 
     def sync_stop(self, stop) -> None:
         """Agree on a stop request at a step boundary: if any rank saw one, every rank stops at this step."""

@@ -25,6 +25,7 @@ from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
 from ..datasets_io import encoded
+from ..datasets_io.stream import Stream
 from ..dist.ranks import World, launched
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Preparing, Recorder, Started, Step
@@ -97,7 +98,8 @@ def _train(cfg, paths, rec, stop, resume):
     # 1 data and task -------------------------------------------------------------------------------------------
     rec(Preparing(what="data"))
     task = tasks.build(cfg)
-    raw = data.load(cfg.data, task, tc.seed)
+    stream = Stream(cfg, task, world.rank, world.size) if cfg.data.streaming else None   # data.streaming
+    raw = stream.raw if stream else data.load(cfg.data, task, tc.seed)   # a stream: its head sample as "train"
 
     # 2 tokenizer and model (the head's size comes from the data's labels) --------------------------------------
     rec(Preparing(what="model"))
@@ -138,7 +140,8 @@ def _train(cfg, paths, rec, stop, resume):
     prepare_speedups(model, tc, packer, rec.log)       # gradient checkpointing, torch.compile
 
     # 5 optimizer and schedule ------------------------------------------------------------------------------------
-    batches = Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length)
+    batches = (stream.batches(tc.batch_size, tc.max_steps * tc.grad_accum) if stream else
+               Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length))
     steps_per_epoch = math.ceil(batches.per_epoch / tc.grad_accum)
     total_steps = tc.max_steps or max(1, math.ceil(tc.epochs * steps_per_epoch))
     ctx.total_steps = total_steps
@@ -159,6 +162,7 @@ def _train(cfg, paths, rec, stop, resume):
         else:
             state = checkpoint.load(ck, model, optimizer, scheduler, scaler, strategies, extra_modules, device)
             start_step, best = state["step"], state.get("best", best)
+            batches.resume(state, world)   # a stream continues after the last row it trained on
             rec.log(f"resumed from {ck.name}")
     rec(Started(total_steps=total_steps, start_step=start_step, steps_per_epoch=steps_per_epoch,
                 examples={k: len(v) for k, v in rows.items()}, trainable_params=trainable, total_params=total,
@@ -176,12 +180,9 @@ def _train(cfg, paths, rec, stop, resume):
         ctx.step = step
         t0 = time.perf_counter()
         for micro in range(tc.grad_accum):
-            batch_rows = batches.get(step * tc.grad_accum + micro)
-            mine = world.shard(batch_rows)   # this rank's rows (all of them with one process)
-            share = world.share(len(mine), len(batch_rows))
-            if not mine:   # a short last batch left this rank nothing: one row at weight 0, so every rank agrees
-                mine, share = batch_rows[:1], 0.0
-            samples += len(batch_rows)
+            # this rank's rows (all of them with one process) and the weight of their mean loss
+            n_rows, mine, share = batches.take(step * tc.grad_accum + micro, world)
+            samples += n_rows
             batch = to_device((packer or task).collate(mine), device)
             with ctx.autocast():
                 out = (packer or task).forward(model, {**batch, **forward_kwargs})
@@ -237,9 +238,11 @@ def _train(cfg, paths, rec, stop, resume):
             rec(Eval(step=done, epoch=round(epoch, 4), split="validation", metrics=metrics))
             stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec, world.main)
         ck_due = (done % tc.checkpoint_every == 0) if tc.checkpoint_every else eval_due
-        if world.main and (ck_due or stopping or (stop.requested and stop.mode == "save")):   # rank 0 writes
-            checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
-                            extra_modules, {"best": best}, tc.keep_checkpoints)
+        if ck_due or stopping or (stop.requested and stop.mode == "save"):
+            meta = {"best": best, **batches.checkpoint_state(world)}   # a stream's position on every rank
+            if world.main:   # rank 0 writes
+                checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
+                                extra_modules, meta, tc.keep_checkpoints)
         if stopping:
             rec.log(f"early stopping at step {done}: {metric} did not improve for {tc.early_stopping_patience} "
                     "evaluations")
