@@ -127,7 +127,7 @@ def _train(cfg, paths, rec, stop, resume):
     pre_state = {clean_name(n): p.detach().to("cpu", copy=True) for n, p in model.named_parameters()
                  if clean_name(n) not in loaded.new_names}
     ctx = RunContext(cfg, task, tokenizer, device, precision, loaded.family, loaded.new_names, pre_state, paths,
-                     rec.log, raw)
+                     rec.log, raw, rank=world.rank, world_size=world.size)
     for s in strategies:
         model = s.prepare(model, ctx) or model
     model.to(device)
@@ -138,6 +138,7 @@ def _train(cfg, paths, rec, stop, resume):
     forward_kwargs = {"output_hidden_states": True} if any(s.needs_hidden_states for s in strategies) else {}
     packer = packer_for(cfg, task, model, rec.log)     # train.packing: several examples per row (or None)
     prepare_speedups(model, tc, packer, rec.log)       # gradient checkpointing, torch.compile
+    ddp = world.wrap(model, task, strategies, packer, tc, rec.log)   # several ranks: torch DDP where it applies
 
     # 5 optimizer and schedule ------------------------------------------------------------------------------------
     batches = (stream.batches(tc.batch_size, tc.max_steps * tc.grad_accum) if stream else
@@ -184,8 +185,9 @@ def _train(cfg, paths, rec, stop, resume):
             n_rows, mine, share = batches.take(step * tc.grad_accum + micro, world)
             samples += n_rows
             batch = to_device((packer or task).collate(mine), device)
+            world.grad_sync(ddp, micro == tc.grad_accum - 1)   # DDP: all-reduce in the last micro-batch only
             with ctx.autocast():
-                out = (packer or task).forward(model, {**batch, **forward_kwargs})
+                out = (packer or task).forward(model if ddp is None else ddp, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
                 weight = math.prod(s.task_weight() for s in strategies)
                 terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}
@@ -194,7 +196,7 @@ def _train(cfg, paths, rec, stop, resume):
                 loss = sum(terms.values()) * share
             scaler.scale(loss / tc.grad_accum).backward()
             meter.add(terms, share / tc.grad_accum)
-        world.average_gradients(optimizer)
+        world.average_gradients(optimizer, ddp)   # what DDP did not average already
         # one scalar read per step, agreed by every rank: the non-finite guard (train.on_nonfinite)
         step_loss = world.mean({"loss": meter.end_step()})["loss"]
         if not math.isfinite(step_loss):
