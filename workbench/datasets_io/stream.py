@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from datasets import Dataset, DatasetDict
@@ -70,7 +69,6 @@ def open_source(source: str, data_cfg, split: str = "train"):
     kwargs = {"sep": "\t", "quoting": 3} if fmt == "tsv" else {}   # 3 = csv.QUOTE_NONE (as the Arrow reader)
     if fmt in ("csv", "tsv"):
         kwargs["keep_default_na"] = False
-    logging.getLogger("datasets").setLevel(logging.ERROR)
     return load_dataset(BUILDERS[fmt], data_files=where, split="train", streaming=True, **kwargs)
 
 
