@@ -4,6 +4,7 @@ the first training step (cold: empty caches; cached: the same file again) and st
     python bench/data_scale.py            # 1x = 20 MB -> 100x = 2 GB
     python bench/data_scale.py --quick    # 1x = 2 MB  -> 100x = 200 MB
     python bench/data_scale.py --scales 1 10 --base-mb 2
+    python bench/data_scale.py --quick --streaming   # also a streamed run (data.streaming) at each scale
 
 Everything generated goes under --out (default /tmp/i12/data_scale), never into the repository. Each run is
 `python -m workbench train` (causal_lm instructions, a tiny GPT-2 built here offline, batch 8, max_length 64,
@@ -85,11 +86,13 @@ def child(cmd_json: str) -> None:
                       / 1024, "peak_anon_mb": anon / 1024}))
 
 
-def one_run(data: Path, model: Path, runs: Path, cache: Path, steps: int) -> dict:
+def one_run(data: Path, model: Path, runs: Path, cache: Path, steps: int, streaming: bool = False) -> dict:
     overrides = [f"task={{name: causal_lm, mode: instructions, max_new_tokens: 4}}", f"model.name={model}",
                  f"data.train={data}", "data.max_length=64", "data.validation_split=0.01", "data.max_eval_samples=64",
                  f"train.max_steps={steps}", "train.batch_size=8", "train.lr=1e-3", "train.precision=fp32",
                  "train.log_every=1", "output.save_model=false", f"output.runs_dir={runs}"]
+    if streaming:   # data.streaming: nothing read ahead; 64 validation rows from the head of the stream
+        overrides += ["data.streaming=true", "data.stream_validation_rows=64"]
     cmd = [sys.executable, "-m", "workbench", "train", "--quiet"] + [a for o in overrides for a in ("--set", o)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
            "HF_DATASETS_CACHE": str(cache / "datasets"), "WORKBENCH_ENCODED_CACHE": str(cache / "encoded"),
@@ -105,11 +108,30 @@ def one_run(data: Path, model: Path, runs: Path, cache: Path, steps: int) -> dic
     if measured["rc"]:
         raise SystemExit(f"training failed:\n{out.stderr[-3000:]}")
     run = next(p for p in runs.glob("*") if p.name not in before and p.is_dir() and (p / "metrics.jsonl").is_file())
-    steps_ev = [json.loads(l) for l in open(run / "metrics.jsonl") if '"type": "step"' in l]
+    events = [json.loads(line) for line in open(run / "metrics.jsonl")]
+    steps_ev = [e for e in events if e["type"] == "step"]
     first, last = steps_ev[0], steps_ev[-1]
     rate = (last["step"] - first["step"]) / max(last["time"] - first["time"], 1e-9)
-    return {"peak_rss_mb": round(measured["peak_rss_mb"]), "peak_anon_mb": round(measured["peak_anon_mb"]),"first_step_s": round(first["time"] - t0, 1),
-            "steps_per_s": round(rate, 2), "wall_s": round(wall, 1)}
+    return {"peak_rss_mb": round(measured["peak_rss_mb"]), "peak_anon_mb": round(measured["peak_anon_mb"]),
+            "first_step_s": round(first["time"] - t0, 1), "steps_per_s": round(rate, 2), "wall_s": round(wall, 1),
+            "phases_s": phases(events, t0)}
+
+
+def phases(events: list[dict], t0: float) -> dict:
+    """Where the time to the first step goes, from the run's own events: process start and imports (launch to the
+    'data' event), reading the data (file hash, Arrow map, checks, until 'model'), building the model (until
+    'tokenize'), encoding or mapping the encoded rows plus strategies and optimizer (until 'start'), the first
+    step (until the first step event)."""
+    marks = [("start+imports", next((e["time"] for e in events if e.get("what") == "data"), None)),
+             ("data", next((e["time"] for e in events if e.get("what") == "model"), None)),
+             ("model", next((e["time"] for e in events if e.get("what") == "tokenize"), None)),
+             ("encode", next((e["time"] for e in events if e["type"] == "start"), None)),
+             ("first step", next((e["time"] for e in events if e["type"] == "step"), None))]
+    out, before = {}, t0
+    for name, at in marks:
+        if at is not None:
+            out[name], before = round(at - before, 2), at
+    return out
 
 
 def main() -> None:
@@ -119,6 +141,8 @@ def main() -> None:
     p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--out", default="/tmp/i12/data_scale")
+    p.add_argument("--streaming", action="store_true", help="also a streamed run (data.streaming) at each scale")
+    p.add_argument("--no-cold", action="store_true", help="skip the cold run when the cache is already there")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -136,14 +160,20 @@ def main() -> None:
             else:
                 n = sum(1 for _ in open(data))
             cache = out / f"cache-{scale}x"
-            shutil.rmtree(cache, ignore_errors=True)
-            cold = one_run(data, out / "model", out / "runs", cache, args.steps)
+            if args.streaming:
+                streamed = one_run(data, out / "model", out / "runs", cache, args.steps, streaming=True)
+                print(json.dumps({"scale": f"{scale}x", "streamed": streamed, "load": os.getloadavg()}), flush=True)
+            if not args.no_cold:
+                shutil.rmtree(cache, ignore_errors=True)
+            cold = one_run(data, out / "model", out / "runs", cache, args.steps) if not args.no_cold else None
+            load_cold = os.getloadavg()
             cached = one_run(data, out / "model", out / "runs", cache, args.steps)
             row = {"scale": f"{scale}x", "mb": round(data.stat().st_size / 2**20, 1), "rows": n, "cold": cold,
-                   "cached": cached}
+                   "cached": cached, "load_after_cold": load_cold, "load_after_cached": os.getloadavg()}
             rows.append(row)
             print(json.dumps(row), flush=True)
-            shutil.rmtree(cache, ignore_errors=True)
+    if args.no_cold:
+        return
     print("| scale | file | rows | peak RSS cold / cached | peak anonymous RSS cold / cached | first step cold / "
           "cached | steps/s cold / cached |")
     print("|---|---|---|---|---|---|---|")

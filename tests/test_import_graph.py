@@ -18,6 +18,7 @@ LAYERS = (
                 "workbench.safety")),
     ("data io", ("workbench.datasets_io",)),   # Arrow files and the encoded-rows cache (datasets)
     ("sections", ("workbench.store", "workbench.data", "workbench.sections")),
+    ("data stream", ("workbench.datasets_io.stream",)),   # data.streaming: reads sources through workbench.data
     ("model", ("workbench.model",)),
     ("tasks", ("workbench.tasks",)),
     ("strategies", ("workbench.strategies",)),

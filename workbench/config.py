@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from . import options as opt
+from .datasets_io import stream
 from .errors import ConfigError
 from .sections import DataConfig, ModelConfig, OutputConfig, TrainConfig
 from .strategies import STRATEGIES, check_combination
@@ -151,6 +152,7 @@ class RunConfig:
             raise ConfigError("train.batch_size", f"is the global batch and must be at least train.processes "
                               f"({self.train.processes}); raise it or use fewer processes")
         check_combination(self)
+        stream.check(self)   # data.streaming: needs train.max_steps and a task that streams
 
 
 def _flow(value) -> str:

@@ -38,6 +38,13 @@ def torchrun_command(run: Path, processes: int, resume: bool) -> list[str]:
             "-m", "workbench.dist.worker", str(run)] + (["--resume"] if resume else [])
 
 
+def accelerate_command(config_file: str | Path, run: Path, resume: bool = False) -> list[str]:
+    """The same worker under `accelerate launch` with one of the configs in assets/accelerate/ (what README's
+    scale-out section tells a user to run on each machine)."""
+    return [sys.executable, "-m", "accelerate.commands.launch", "--config_file", str(config_file),
+            "-m", "workbench.dist.worker", str(run)] + (["--resume"] if resume else [])
+
+
 @dataclass
 class Outcome:
     returncode: int

@@ -2,14 +2,16 @@
 loop reads the same with one process or many.
 
 Under `torchrun` / `accelerate launch` (RANK, WORLD_SIZE, LOCAL_RANK in the environment) each rank takes its
-slice of every global batch, gradients are averaged across ranks once per optimizer step (all-reduce over every
-parameter the optimizer holds: the model and the strategies' own modules, such as a discriminator, alike), the
+slice of every global batch, gradients are averaged across ranks once per optimizer step (torch DDP around the
+model where the run's forward allows it, so the all-reduce overlaps backward; else one all-reduce after backward
+over every parameter the optimizer holds; a strategy's own modules, such as a discriminator, that way too), the
 logged loss terms are averaged, and a stop request is agreed on at a step boundary so every rank leaves the
 loop at the same step. Every rank keeps identical weights, so EMA, teachers and L2-SP anchors need nothing more.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
@@ -17,6 +19,11 @@ import torch
 import torch.distributed as dist
 
 STOP_CODES = {None: 0, "cancel": 1, "save": 2}
+# Strategies whose training forward is the model's own (one call) and whose loss terms read only its outputs: the
+# model can be torch DDP there. Others (L2-SP's term on the weights, adversarial and rehearsal forwards of the
+# model on other text, ...) keep the all-reduce after backward.
+DDP_STRATEGIES = frozenset({"full", "freeze", "head_only", "llrd", "bitfit", "ema", "mean_teacher", "distill",
+                            "lora", "dora"})
 
 
 def launched() -> bool:
@@ -54,12 +61,44 @@ class World:
         return mine * self.size / total if self.size > 1 and total else 1.0
 
     # ---- reductions ---------------------------------------------------------------------------------------------
-    def average_gradients(self, optimizer) -> None:
-        """All-reduce (mean) the gradients of every parameter the optimizer steps, in one flat buffer. A rank that
-        had no rows in this step (short last batch) contributes zeros."""
+    def wrap(self, model, task, strategies, packer, tc, log):
+        """torch DistributedDataParallel around the model, so that its gradients are all-reduced in buckets while
+        backward runs, when this run's training forward is one plain call of the model; else None, and
+        `average_gradients` all-reduces everything after backward (the same mean, without the overlap)."""
+        if not self.active:
+            return None
+        from ..tasks.base import Task   # lazy: the rank helpers are imported before any task is needed
+        odd = sorted({s.name for s in strategies} - DDP_STRATEGIES)
+        why = (f"strategy {', '.join(odd)} runs the model outside the training forward or adds terms on its weights"
+               if odd else "train.packing (its forward calls the model's parts)" if packer is not None
+               else f"task {task.name} runs the model more than once a step" if type(task).forward is not Task.forward
+               else "train.gradient_checkpointing / train.compile" if tc.gradient_checkpointing or tc.compile
+               else None)
+        if why:
+            log(f"gradients: all-reduced after backward, not torch DDP: {why}")
+            return None
+        from torch.nn.parallel import DistributedDataParallel   # lazy: only for several ranks
+        cuda = dist.get_backend() == "nccl"
+        ddp = DistributedDataParallel(model, device_ids=[_device().index] if cuda else None,
+                                      find_unused_parameters=True, broadcast_buffers=False)
+        log("gradients: torch DDP (all-reduce overlapped with backward; once per optimizer step)")
+        return ddp
+
+    @staticmethod
+    def grad_sync(ddp, on: bool) -> None:
+        """DDP's no_sync for gradient accumulation: all-reduce only in the last micro-batch's backward (read at
+        forward time, so this is set before the forward)."""
+        if ddp is not None:
+            ddp.require_backward_grad_sync = on
+
+    def average_gradients(self, optimizer, ddp=None) -> None:
+        """All-reduce (mean) the gradients of every parameter the optimizer steps, in one flat buffer, except those
+        DDP already averaged (a strategy's own modules: discriminator, projection). A rank that had no rows in this
+        step (short last batch) contributes zeros."""
         if not self.active:
             return
-        params = [p for g in optimizer.param_groups for p in g["params"] if p.requires_grad]
+        done = {id(p) for p in ddp.module.parameters()} if ddp is not None else set()
+        params = [p for g in optimizer.param_groups for p in g["params"] if p.requires_grad and id(p) not in done]
         if not params:
             return
         grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
@@ -80,6 +119,20 @@ class World:
         t = torch.tensor([float(values[k]) for k in keys], dtype=torch.float64, device=_device())
         dist.all_reduce(t, op=dist.ReduceOp.SUM)
         return {k: float(v) / self.size for k, v in zip(keys, t.tolist())}
+
+    def gather_json(self, value) -> list:
+        """Every rank's JSON-able `value`, in rank order, on every rank (as UTF-8 bytes in tensors: no pickle)."""
+        if not self.active:
+            return [value]
+        raw = torch.tensor(list(json.dumps(value).encode()), dtype=torch.uint8, device=_device())
+        sizes = [torch.zeros(1, dtype=torch.int64, device=_device()) for _ in range(self.size)]
+        dist.all_gather(sizes, torch.tensor([raw.numel()], dtype=torch.int64, device=_device()))
+        width = max(int(s.item()) for s in sizes)
+        padded = torch.zeros(width, dtype=torch.uint8, device=_device())
+        padded[:raw.numel()] = raw
+        parts = [torch.zeros(width, dtype=torch.uint8, device=_device()) for _ in range(self.size)]
+        dist.all_gather(parts, padded)
+        return [json.loads(bytes(p[:int(n.item())].tolist()).decode()) for p, n in zip(parts, sizes)]
 
     def sync_stop(self, stop) -> None:
         """Agree on a stop request at a step boundary: if any rank saw one, every rank stops at this step."""

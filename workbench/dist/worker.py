@@ -21,6 +21,7 @@ import torch.distributed
 
 from .. import data, store, tasks
 from ..config import RunConfig
+from ..datasets_io.stream import Stream
 from ..model import catalogue as models
 from ..run import loop
 from .ranks import STOP_CODES, init_process_group
@@ -60,6 +61,19 @@ class FileStop:
         return self.mode is not None
 
 
+def unsupported(env) -> str | None:
+    """Why this launch cannot run the loop (an accelerate config asking for sharding), or None."""
+    for var, what in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")):
+        if str(env.get(var, "")).lower() in ("1", "true"):
+            return (f"this accelerate config asks for {what}, which shards the model across ranks; the workbench "
+                    "loop does not shard yet: every rank holds the whole model (gradients are averaged across ranks), "
+                    "and strategies keep full copies of the weights on each rank (L2-SP anchors, EMA / mean-teacher "
+                    "weights, distillation teachers), which a sharded model would not match. Use "
+                    "assets/accelerate/multi_gpu.yaml (one machine) or multi_node.yaml (several) with a model that "
+                    "fits one device, or a smaller model / LoRA / QLoRA (strategy lora, qlora).")
+    return None
+
+
 def rank_paths(run: Path, rank: int) -> store.RunPaths:
     if rank == 0:
         return store.RunPaths(run)
@@ -73,12 +87,10 @@ def main(argv=None) -> int:
     p.add_argument("run", help="run folder (made by python -m workbench train --processes N)")
     p.add_argument("--resume", action="store_true")
     args = p.parse_args(argv)
-    for var, what in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")):
-        if os.environ.get(var, "").lower() in ("1", "true"):
-            print(f"error: this accelerate config asks for {what}, which the workbench loop does not do yet (every "
-                  "rank holds the whole model; gradients are all-reduced). Use assets/accelerate/multi_gpu.yaml or "
-                  "multi_node.yaml.", file=sys.stderr)
-            return 2
+    refusal = unsupported(os.environ)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     run = Path(args.run).resolve()
     cfg = RunConfig.load(run / "config.yaml")
     os.environ["WORKBENCH_DEVICE"] = cfg.train.device
@@ -99,7 +111,7 @@ def _shared_tokenizer(cfg, paths, world) -> None:
     if source.kind == "scratch" and world.main and not (paths.tokenizer / "tokenizer_config.json").is_file():
         try:
             task = tasks.build(cfg)
-            raw = data.load(cfg.data, task, cfg.train.seed)
+            raw = Stream(cfg, task).raw if cfg.data.streaming else data.load(cfg.data, task, cfg.train.seed)
             models.load_tokenizer(source, cfg.model, texts=task.tokenizer_texts(raw), cache_dir=paths.tokenizer)
         except Exception:
             pass

@@ -9,6 +9,9 @@ import torch
 
 
 class Batches:
+    """Rows indexed by number (a list or a memory-mapped Arrow table); every rank draws the same global batch and
+    keeps its slice. (datasets_io.stream.StreamBatches has the same face for streamed data.)"""
+
     def __init__(self, rows: list[dict], batch_size: int, seed: int, group_by_length: bool):
         self.rows, self.bs, self.seed, self.group = rows, batch_size, seed, group_by_length
         self.per_epoch = math.ceil(len(rows) / batch_size)       # micro-batches per epoch (last may be short)
@@ -42,6 +45,22 @@ class Batches:
             cols = self.rows[idx]    # one read of the rows of this batch
             return [dict(zip(cols, values)) for values in zip(*cols.values())]
         return [self.rows[j] for j in idx]
+
+
+    def take(self, m: int, world) -> tuple[int, list[dict], float]:
+        """(rows in the global micro-batch m, this rank's rows, the weight of this rank's mean loss). A short last
+        batch that leaves a rank nothing gives it one row at weight 0, so every rank runs the same collectives."""
+        rows = self.get(m)
+        mine = world.shard(rows)
+        if not mine:
+            return len(rows), rows[:1], 0.0
+        return len(rows), mine, world.share(len(mine), len(rows))
+
+    def checkpoint_state(self, world) -> dict:
+        return {}   # the step number is the position
+
+    def resume(self, saved: dict, world) -> None:
+        pass
 
 
 def _lengths(ds) -> list[int]:

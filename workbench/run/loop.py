@@ -25,6 +25,7 @@ from ..model import saved
 from ..model.anatomy import clean_name, count_params
 from .batches import Batches
 from ..datasets_io import encoded
+from ..datasets_io.stream import Stream
 from ..dist.ranks import World, launched
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Preparing, Recorder, Started, Step
@@ -97,7 +98,8 @@ def _train(cfg, paths, rec, stop, resume):
     # 1 data and task -------------------------------------------------------------------------------------------
     rec(Preparing(what="data"))
     task = tasks.build(cfg)
-    raw = data.load(cfg.data, task, tc.seed)
+    stream = Stream(cfg, task, world.rank, world.size) if cfg.data.streaming else None   # data.streaming
+    raw = stream.raw if stream else data.load(cfg.data, task, tc.seed)   # a stream: its head sample as "train"
 
     # 2 tokenizer and model (the head's size comes from the data's labels) --------------------------------------
     rec(Preparing(what="model"))
@@ -125,7 +127,7 @@ def _train(cfg, paths, rec, stop, resume):
     pre_state = {clean_name(n): p.detach().to("cpu", copy=True) for n, p in model.named_parameters()
                  if clean_name(n) not in loaded.new_names}
     ctx = RunContext(cfg, task, tokenizer, device, precision, loaded.family, loaded.new_names, pre_state, paths,
-                     rec.log, raw)
+                     rec.log, raw, rank=world.rank, world_size=world.size)
     for s in strategies:
         model = s.prepare(model, ctx) or model
     model.to(device)
@@ -136,9 +138,11 @@ def _train(cfg, paths, rec, stop, resume):
     forward_kwargs = {"output_hidden_states": True} if any(s.needs_hidden_states for s in strategies) else {}
     packer = packer_for(cfg, task, model, rec.log)     # train.packing: several examples per row (or None)
     prepare_speedups(model, tc, packer, rec.log)       # gradient checkpointing, torch.compile
+    ddp = world.wrap(model, task, strategies, packer, tc, rec.log)   # several ranks: torch DDP where it applies
 
     # 5 optimizer and schedule ------------------------------------------------------------------------------------
-    batches = Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length)
+    batches = (stream.batches(tc.batch_size, tc.max_steps * tc.grad_accum) if stream else
+               Batches(rows["train"], tc.batch_size, tc.seed, tc.group_by_length))
     steps_per_epoch = math.ceil(batches.per_epoch / tc.grad_accum)
     total_steps = tc.max_steps or max(1, math.ceil(tc.epochs * steps_per_epoch))
     ctx.total_steps = total_steps
@@ -159,6 +163,7 @@ def _train(cfg, paths, rec, stop, resume):
         else:
             state = checkpoint.load(ck, model, optimizer, scheduler, scaler, strategies, extra_modules, device)
             start_step, best = state["step"], state.get("best", best)
+            batches.resume(state, world)   # a stream continues after the last row it trained on
             rec.log(f"resumed from {ck.name}")
     rec(Started(total_steps=total_steps, start_step=start_step, steps_per_epoch=steps_per_epoch,
                 examples={k: len(v) for k, v in rows.items()}, trainable_params=trainable, total_params=total,
@@ -176,15 +181,13 @@ def _train(cfg, paths, rec, stop, resume):
         ctx.step = step
         t0 = time.perf_counter()
         for micro in range(tc.grad_accum):
-            batch_rows = batches.get(step * tc.grad_accum + micro)
-            mine = world.shard(batch_rows)   # this rank's rows (all of them with one process)
-            share = world.share(len(mine), len(batch_rows))
-            if not mine:   # a short last batch left this rank nothing: one row at weight 0, so every rank agrees
-                mine, share = batch_rows[:1], 0.0
-            samples += len(batch_rows)
+            # this rank's rows (all of them with one process) and the weight of their mean loss
+            n_rows, mine, share = batches.take(step * tc.grad_accum + micro, world)
+            samples += n_rows
             batch = to_device((packer or task).collate(mine), device)
+            world.grad_sync(ddp, micro == tc.grad_accum - 1)   # DDP: all-reduce in the last micro-batch only
             with ctx.autocast():
-                out = (packer or task).forward(model, {**batch, **forward_kwargs})
+                out = (packer or task).forward(model if ddp is None else ddp, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
                 weight = math.prod(s.task_weight() for s in strategies)
                 terms = {k: v * weight for k, v in (getattr(out, "loss_terms", None) or {"task": out.loss}).items()}
@@ -193,7 +196,7 @@ def _train(cfg, paths, rec, stop, resume):
                 loss = sum(terms.values()) * share
             scaler.scale(loss / tc.grad_accum).backward()
             meter.add(terms, share / tc.grad_accum)
-        world.average_gradients(optimizer)
+        world.average_gradients(optimizer, ddp)   # what DDP did not average already
         # one scalar read per step, agreed by every rank: the non-finite guard (train.on_nonfinite)
         step_loss = world.mean({"loss": meter.end_step()})["loss"]
         if not math.isfinite(step_loss):
@@ -237,9 +240,11 @@ def _train(cfg, paths, rec, stop, resume):
             rec(Eval(step=done, epoch=round(epoch, 4), split="validation", metrics=metrics))
             stopping = _track_best(best, metrics, metric, task, tc, done, model, paths, rec, world.main)
         ck_due = (done % tc.checkpoint_every == 0) if tc.checkpoint_every else eval_due
-        if world.main and (ck_due or stopping or (stop.requested and stop.mode == "save")):   # rank 0 writes
-            checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
-                            extra_modules, {"best": best}, tc.keep_checkpoints)
+        if ck_due or stopping or (stop.requested and stop.mode == "save"):
+            meta = {"best": best, **batches.checkpoint_state(world)}   # a stream's position on every rank
+            if world.main:   # rank 0 writes
+                checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
+                                extra_modules, meta, tc.keep_checkpoints)
         if stopping:
             rec.log(f"early stopping at step {done}: {metric} did not improve for {tc.early_stopping_patience} "
                     "evaluations")

@@ -33,6 +33,8 @@ class RunContext:
     total_steps: int = 0
     extras: dict = field(default_factory=dict)   # strategies may share things here (a teacher...)
     model: object = None                # the model the loop trains, set once every strategy's prepare has run
+    rank: int = 0                       # this process's rank and the number of ranks (several processes)
+    world_size: int = 1
 
     def autocast(self):
         if self.precision == "fp32":

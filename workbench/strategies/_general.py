@@ -31,12 +31,13 @@ class GeneralText:
         self.seed = seed
         self._step, self._call = -1, 0
 
-    def batch(self, n: int, step: int, device) -> dict[str, torch.Tensor]:
-        """n random passages (with replacement), padded: input_ids, attention_mask[, token_type_ids]."""
+    def batch(self, n: int, step: int, device, rank: int = 0, size: int = 1) -> dict[str, torch.Tensor]:
+        """n random passages (with replacement), padded: input_ids, attention_mask[, token_type_ids]. With several
+        ranks, rank r takes its slice of the n * size passages one process would draw (as with the task's rows)."""
         self._call = self._call + 1 if step == self._step else 0     # several calls per step (grad_accum)
         self._step = step
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + step * 101 + self._call + 7)
-        idx = torch.randint(len(self.rows), (n,), generator=g).tolist()
+        idx = torch.randint(len(self.rows), (n * size,), generator=g).tolist()[rank::size]
         batch = pad_batch([self.rows[i] for i in idx], {"input_ids": self.pad_id})
         return {k: v.to(device) for k, v in batch.items()}
 

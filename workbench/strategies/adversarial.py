@@ -112,7 +112,7 @@ class Adversarial(Strategy):
 
     def loss_terms(self, batch, out, ctx):
         task_feats = self.features(out, batch.get("attention_mask"))
-        general = self.general.batch(len(task_feats), ctx.step, ctx.device)
+        general = self.general.batch(len(task_feats), ctx.step, ctx.device, ctx.rank, ctx.world_size)
         general_feats = self.features(ctx.model(**general, output_hidden_states=True), general["attention_mask"])
         loss, acc = domain_loss(self.disc, general_feats, task_feats)
         self.accuracy = acc if self.accuracy is None else 0.9 * self.accuracy + 0.1 * acc

@@ -154,8 +154,9 @@ class CausalLM(Task):
         return "\n".join(t if isinstance(t, str) else "" for t in column(part, self.data_cfg.text_column))
 
     def tokenizer_texts(self, ds):
-        if self.sft:
-            return (m["content"] for msgs in _chat.conversations(ds["train"], "train") for m in msgs)
+        if self.sft:   # a generator function: nothing is read unless a from-scratch tokenizer consumes it
+            return (m["content"] for start in range(0, len(ds["train"]), CHECK_CHUNK) for msgs in _chat.conversations(
+                ds["train"].select(range(start, min(start + CHECK_CHUNK, len(ds["train"])))), "train") for m in msgs)
         return (t for t in column(ds["train"], self.data_cfg.text_column) if isinstance(t, str) and t)
 
     def setup(self, tokenizer) -> None:
