@@ -4,8 +4,10 @@
 
 Starts the real app (`python app.py`, default demo settings unless --settings), opens it in headless Chromium,
 and for each story: one click on its Start button, then waits for the story's "done" line. Prints the time from
-click to done and the side-by-side figures, and saves a presenter-view screenshot (docs/demo-<story>.png).
-The last line is `stories=<seconds per story>`.
+click to done and the side-by-side figures, and saves presenter-view screenshots of the side-by-side view in
+English (docs/demo-<story>.png) and, after switching the page to 简体中文 and asking the same input again, in Chinese
+(docs/demo-<story>-zh.png; Chromium needs a CJK font: apt-get install fonts-noto-cjk). Screenshots over
+300 KB are stored with a 256-colour palette. The last line is `stories=<seconds per story>`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,31 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO
        "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
 CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 TITLES = {"teacher": "Teacher and student", "forget": "Forgetting", "scratch": "From scratch"}
+ASK = {"teacher": "the soup was cold and the waiter ignored us", "forget": "a wonderful film",
+       "scratch": "The ostrich"}   # the bundled models read English; in Chinese the page around them changes
+MAX_PNG = 300_000
+
+
+def shoot(page, path: Path) -> None:
+    """A screenshot of the viewport, palette-quantised when it is over MAX_PNG bytes (README images stay small)."""
+    page.screenshot(path=str(path), full_page=False)
+    if path.stat().st_size > MAX_PNG:
+        from PIL import Image  # lazy: only for large screenshots
+        Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
+    print(f"  {path.name}: {path.stat().st_size / 1000:.0f} KB")
+
+
+def ask(page, text: str) -> None:
+    box = page.locator("#demo-input textarea, #demo-input input").first
+    box.fill(text)
+    box.press("Enter")
+    page.locator("#demo-answers table").wait_for()
+    page.wait_for_timeout(1500)
+
+
+def set_lang(page, label: str) -> None:
+    page.locator("#lang label").filter(has_text=label).first.click()
+    page.wait_for_timeout(2500)      # the page's strings, the story's lines and the side-by-side are redrawn
 
 
 def start_app(root: Path, settings: str | None, tries: int = 3):
@@ -66,6 +93,8 @@ def main(argv=None) -> None:
     p.add_argument("--shots", default=str(ROOT / "docs"), help="folder for the screenshots")
     p.add_argument("--settings", default=None, help="a DemoSettings YAML (default: the app's defaults)")
     p.add_argument("--no-lock", action="store_true", help="do not wait for the machine-wide bench lock")
+    p.add_argument("--langs", nargs="+", default=["en", "zh"], choices=["en", "zh"],
+                   help="screenshot languages (English is always taken)")
     args = p.parse_args(argv)
     shots = Path(args.shots)
     shots.mkdir(parents=True, exist_ok=True)
@@ -101,17 +130,16 @@ def main(argv=None) -> None:
                     took[story] = time.time() - t0
                     if "done" not in now:
                         raise SystemExit(f"{story}: {now}")
-                    ask = {"teacher": "the soup was cold and the waiter ignored us", "forget": "a wonderful film",
-                           "scratch": "The ostrich"}[story]
-                    box = page.locator("#demo-input textarea, #demo-input input").first
-                    box.fill(ask)
-                    box.press("Enter")
-                    page.locator("#demo-answers table").wait_for()
-                    page.wait_for_timeout(1500)
+                    ask(page, ASK[story])
                     print(f"{story}: {took[story]:.0f} s from click to done")
                     print(page.locator("#demo-side").inner_text()[:1500])
                     print("answers:", page.locator("#demo-answers").inner_text().replace("\n", " | "))
-                    page.screenshot(path=str(shots / f"demo-{story}.png"), full_page=False)
+                    shoot(page, shots / f"demo-{story}.png")
+                    if "zh" in args.langs:
+                        set_lang(page, "简体中文")
+                        ask(page, ASK[story])
+                        shoot(page, shots / f"demo-{story}-zh.png")
+                        set_lang(page, "English")
                 browser.close()
         finally:
             proc.terminate()

@@ -10,11 +10,12 @@ alternating cli / app, `--repeats` times each. Throughput is the run's own train
 so the ratio app / cli says what the app's threads, polling and page cost the loop (goal >= 0.95).
 
 Start -> first loss point is timed on the page (click to the first point drawn in the loss plot), for the
-default data and for a file uploaded through the Data tab, on a warm app (its first run already done); the
-run's events split it into: submit (form -> config -> run folder -> the run's thread), data (reading it), model
-(loading it), tokenize+setup (encoding the rows; strategies, optimizer), first step, and draw (the page's poll
-and render after the step was written).
-The last line is `ratio=<x>`.
+default data and for a file uploaded through the Data tab, on a warm app (its first run already done; that
+cold first run is printed too); the run's events split it into: submit (form -> config -> run folder -> the
+run's thread), then the Started event's prepare_s: data (reading it), tokenizer, model (loading it), encode (the
+training rows; validation and test follow the first step), setup (strategies, optimizer), then the first step,
+and draw (the page's poll and render after the step was written).
+The last line is `ratio=<x>` (not with --first-point-only).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
+import random
 import socket
 import statistics
 import subprocess
@@ -41,6 +42,14 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO
 CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 PRESET = ROOT / "assets" / "presets" / "default.yaml"
 UPLOAD = ROOT / "assets" / "data" / "sentiment" / "train.csv"
+
+
+def fresh_copy(src: Path, dst: Path, seed: int) -> Path:
+    """The CSV's rows in another order: the same data, a file (and a content hash) no run has encoded before."""
+    head, *rows = src.read_text(encoding="utf-8").splitlines()
+    random.Random(seed).shuffle(rows)
+    dst.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    return dst
 
 
 def summary_of(run_dir: Path) -> dict:
@@ -98,6 +107,8 @@ class App:
 
     def upload(self, path: Path) -> None:
         page = self.page
+        page.goto(self.url)          # a fresh page: its upload box is empty (a second file needs that)
+        page.locator("#wb-ready [data-ready]").wait_for(state="attached")
         page.locator("#tab-data-button").click()
         page.locator("#data-train-mode label").filter(has_text="Upload a file").first.click()
         page.locator("#data-train-upload input[type=file]").set_input_files(str(path))
@@ -131,12 +142,19 @@ class App:
         for e in events:
             key = e["type"] if e["type"] != "prepare" else f"prepare-{e['what']}"
             first.setdefault(key, e["time"])
-        parts = {"submit": first["prepare-data"] - t_click, "data": first["prepare-model"] - first["prepare-data"],
-                 "model": first["prepare-tokenize"] - first["prepare-model"],
-                 "tokenize+setup": first["start"] - first["prepare-tokenize"],
+        start = next(e for e in events if e["type"] == "start")
+        parts = {"submit": first["prepare-data"] - t_click, **start.get("prepare_s", {}),
                  "first step": first["step"] - first["start"], "draw": t_point - first["step"]}
         return {"samples_per_s": summary_of(run_dir)["metrics"]["train_samples_per_s"],
                 "first_point_s": t_point - t_click, "parts": parts}
+
+
+def show(name: str, r: dict) -> dict:
+    """Print one run's first loss point as soon as it is measured (a later failure does not lose it)."""
+    parts = "  ".join(f"{k} {v:.2f}" for k, v in r["parts"].items())
+    print(f"first loss point ({name}): {r['first_point_s']:.2f} s  [{parts}]  load {os.getloadavg()[0]:.1f}",
+          flush=True)
+    return r
 
 
 def main(argv=None) -> None:
@@ -144,12 +162,15 @@ def main(argv=None) -> None:
     p.add_argument("--quick", action="store_true", help="fewer steps and one repeat (a few minutes)")
     p.add_argument("--steps", type=int, default=None)
     p.add_argument("--repeats", type=int, default=None)
+    p.add_argument("--no-lock", action="store_true", help="do not wait for the machine-wide bench lock")
+    p.add_argument("--first-point-only", action="store_true",
+                   help="only Start -> first loss point (4-step runs), no throughput ratio")
     args = p.parse_args(argv)
     steps = args.steps or (40 if args.quick else 120)
     repeats = args.repeats or (1 if args.quick else 2)
     root = Path(tempfile.mkdtemp(prefix="ui_overhead-"))
     cli, app_rates, points = [], [], {}
-    with machine_lock():
+    with machine_lock() if not args.no_lock else open(os.devnull):
         for attempt in range(3):   # Gradio gives up on its own localhost check when the machine is loaded
             try:
                 app = App(root)
@@ -158,29 +179,27 @@ def main(argv=None) -> None:
                 if attempt == 2:
                     raise
         try:
-            app.run(4)                                    # warm: the first run of the app loads what it needs
+            points["cold app, default"] = [show("cold app, default", app.run(4))]   # loads what it needs
             for i in range(repeats):
-                cli.append(cli_run(root / "cli-runs", steps)["samples_per_s"])
-                r = app.run(steps)
+                if not args.first_point_only:
+                    cli.append(cli_run(root / "cli-runs", steps)["samples_per_s"])
+                r = show("default", app.run(4 if args.first_point_only else steps))
                 app_rates.append(r["samples_per_s"])
                 points.setdefault("default", []).append(r)
-            shutil.copy(UPLOAD, root / "reviews.csv")
-            app.upload(root / "reviews.csv")
-            for i in range(repeats):
-                points.setdefault("uploaded file", []).append(app.run(4))
+            for i in range(repeats):   # a file the app has never seen (nothing of it in the encoded-rows cache)
+                app.upload(fresh_copy(UPLOAD, root / f"reviews-{i}.csv", seed=i))
+                points.setdefault("uploaded file", []).append(show("uploaded file", app.run(4)))
         finally:
             app.close()
     print(f"cli samples/s: {', '.join(f'{x:.1f}' for x in cli)}")
     print(f"app samples/s: {', '.join(f'{x:.1f}' for x in app_rates)}")
-    for name, runs in points.items():
-        for r in runs:
-            parts = "  ".join(f"{k} {v:.2f}" for k, v in r["parts"].items())
-            print(f"first loss point ({name}): {r['first_point_s']:.2f} s  [{parts}]")
-    best = {name: min(r["first_point_s"] for r in runs) for name, runs in points.items()}
-    worst = max(r["first_point_s"] for runs in points.values() for r in runs)
+    warm = {name: runs for name, runs in points.items() if not name.startswith("cold")}
+    best = {name: min(r["first_point_s"] for r in runs) for name, runs in warm.items()}
+    worst = max(r["first_point_s"] for runs in warm.values() for r in runs)
     print("first loss point, warm: " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items())
           + f" (worst {worst:.2f} s; goal <= 5 s)")
-    print(f"ratio={statistics.median(app_rates) / statistics.median(cli):.3f}")
+    if cli:
+        print(f"ratio={statistics.median(app_rates) / statistics.median(cli):.3f}")
 
 
 if __name__ == "__main__":

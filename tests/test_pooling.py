@@ -128,3 +128,14 @@ def _keys(folder):
     from safetensors import safe_open
     with safe_open(str(folder / "model.safetensors"), "pt") as f:
         return list(f.keys())
+
+
+def test_a_student_of_a_mean_pooled_teacher_pools_the_same(tiny_bert_dir):
+    """The Demo's teacher (MiniLM, mean pooling) has no [CLS] pooler weights: its student is derived with the same
+    pooling (this failed with KeyError 'bert.pooler.dense.weight' in the real Teacher-and-student story)."""
+    from workbench.model import catalogue as models
+    teacher = pooling.apply(AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=2), "mean")
+    student = models.derive_student(teacher, [1])
+    assert pooling.uses_mean(student) and not any("pooler" in k for k in student.state_dict())
+    batch = {"input_ids": torch.tensor([[2, 5, 6, 3, 0]]), "attention_mask": torch.tensor([[1, 1, 1, 1, 0]])}
+    assert student(**batch).logits.shape == (1, 2)

@@ -130,6 +130,19 @@ def run_folder(runs_dir: str | Path, run_id: str) -> Path:
                              "used here") from None
 
 
+def confine_model(path: str | Path, label: str, roots) -> Path:
+    """A local model folder that a shared app's user may load: inside one of `roots` (the user's own runs, the
+    host's --model-dirs) after `..` and symlinks are resolved; else a ModelError saying where models may come from."""
+    resolved = Path(path).expanduser().resolve()
+    for root in roots:
+        root = Path(root).resolve()
+        if resolved == root or root in resolved.parents:
+            return resolved
+    raise ModelError(f"model {str(label)!r}: this shared app loads local model folders only from your own runs and "
+                     "the folders the host shares (--model-dirs); choose a catalogue model, one of your runs or a "
+                     "hub id, or ask the host to start the app with --model-dirs naming that folder")
+
+
 def is_run(runs_dir: str | Path, run_id: str) -> bool:
     try:
         run_folder(runs_dir, run_id)

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-START_TIMEOUT_S = 180
+START_TIMEOUT_S = 300      # a loaded 2-core machine (load average 13) took over 180 s to start the app
 
 
 def free_port() -> int:
@@ -29,6 +29,7 @@ def start_app(root: Path, extra_args: list[str] = ()) -> tuple[subprocess.Popen,
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+    env.pop("SPACE_ID", None)      # a Space's id would turn shared mode on
     log = open(root / "app.log", "w")
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port),
                              "--runs-dir", str(root / "runs"), *extra_args], cwd=root, env=env, stdout=log,

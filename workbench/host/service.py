@@ -14,6 +14,7 @@ from ..data import DATA
 from ..errors import ConfigError, WorkbenchError
 from ..evaluate.compare import ModelCache, answer_all, compare
 from ..export.formats import FORMATS, export
+from ..model import catalogue as models
 from . import fair, quotas
 from .policy import Access, no_such_run
 from .settings import HostSettings
@@ -26,7 +27,7 @@ class HostService:
     settings: HostSettings
     access: Access
     manager: object                                   # the app's JobManager (build_app's)
-    extra_roots: list[Path] = field(default_factory=list)   # server folders named with --data-dir
+    extra_roots: list[Path] = field(default_factory=list)   # server folders named with --data-dir (data and models)
     cache: ModelCache | None = None
 
     def __post_init__(self):
@@ -88,9 +89,27 @@ class HostService:
                 if looks and not any(resolved == r or r in resolved.parents for r in roots):
                     raise ConfigError(where, f"{value!r} is not one of your files; upload it (Data tab) or use a "
                                       "built-in set, a catalogue model or one of your run ids")
+        roots += [Path(p).resolve() for p in self.settings.model_dirs]   # a teacher may come from there
+        self.check_model(owner, cfg.model.name)
         for section, value in cfg.to_dict().items():
             if section != "output":
                 walk(value, section)
+
+    def check_model(self, owner, name: str) -> None:
+        """In shared mode a model named by a path (the Model tab's local folder, model.name) must lie in the owner's
+        own folder (their runs) or in a folder the host shares (--model-dirs, or --data-dir); catalogue names and
+        hub ids pass.
+        A path is refused before anything is read from it; what it resolves to (a run id, symlinks followed) is
+        checked again."""
+        if not self.settings.shared or not name or models.preset(name):
+            return
+        roots = [self.access.folder(owner)] + [Path(p) for p in self.settings.model_dirs] + list(self.extra_roots)
+        path = Path(name).expanduser()
+        if path.is_absolute() or name.startswith((".", "~")) or ".." in path.parts or path.exists():
+            safety.confine_model(path, name, roots)
+        source = models.resolve(name, self.access.folder(owner))
+        if source.kind == "local":
+            safety.confine_model(source.ref, name, roots)
 
     def train(self, owner, cfg: RunConfig) -> str:
         cfg.output.runs_dir = str(self.access.folder(owner))

@@ -25,6 +25,8 @@ class HostSettings:
     admins: list[str] = knob(help="users who see every run, the queue and disk use, and may cancel any run",
                              factory=list)
     examples: list[str] = knob(help="run ids of the host's runs that every user may open read-only", factory=list)
+    model_dirs: list[str] = knob(help="server folders whose models every user may load as a local folder (shared "
+                                 "mode; otherwise only the user's own runs)", factory=list)
     anonymous: bool = knob(True, "without login, give each browser its own identity (off: login required)")
     max_active_runs: int = knob(2, "runs queued + running per user (0 = no limit)", min=0)
     max_steps: int = knob(0, "most optimizer steps one run may take; the run stops and saves there (0 = none)",

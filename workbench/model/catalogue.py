@@ -22,6 +22,7 @@ from ..sections import ModelConfig
 import torch
 import copy
 from .anatomy import block_prefix, layer_of, num_layers
+from . import pooling
 
 transformers.logging.set_verbosity_error()
 transformers.utils.logging.disable_progress_bar()
@@ -293,6 +294,8 @@ def derive_student(teacher_model, keep: list[int]):
             setattr(config, key, [value[i] for i in keep])
     param = next(hf.parameters())
     student = type(hf)(config).to(device=param.device, dtype=param.dtype)
+    if getattr(config, pooling.CONFIG_KEY, None) == "mean":   # a mean-pooled teacher: the student pools the same
+        pooling.apply(student, "mean")                       # (no [CLS] pooler weights, as in the teacher)
     # Student block j is teacher block keep[j]; every other tensor has the same name in both.
     prefix, source = block_prefix(hf), hf.state_dict()
     state = {}

@@ -31,6 +31,8 @@ class Started(Event):
     total_params: int
     device: str
     precision: str
+    prepare_s: dict = field(default_factory=dict)   # seconds per part before the first step: data, tokenizer,
+    #                                                 model, encode (the training split), setup (strategies, optimizer)
 
 
 @dataclass

@@ -95,11 +95,14 @@ def _train(cfg, paths, rec, stop, resume):
     device = pick_device(tc.device)
     precision = pick_precision(tc.precision, device)
 
+    clock = _Clock()   # where the time before the first step goes: in the Started event (prepare_s)
+
     # 1 data and task -------------------------------------------------------------------------------------------
     rec(Preparing(what="data"))
     task = tasks.build(cfg)
     stream = Stream(cfg, task, world.rank, world.size) if cfg.data.streaming else None   # data.streaming
     raw = stream.raw if stream else data.load(cfg.data, task, tc.seed)   # a stream: its head sample as "train"
+    clock.lap("data")
 
     # 2 tokenizer and model (the head's size comes from the data's labels) --------------------------------------
     rec(Preparing(what="model"))
@@ -107,21 +110,21 @@ def _train(cfg, paths, rec, stop, resume):
     tokenizer = models.load_tokenizer(source, cfg.model, texts=task.tokenizer_texts(raw),
                                       cache_dir=paths.tokenizer if source.kind == "scratch" else None)
     task.setup(tokenizer)
+    clock.lap("tokenizer")
     strategies = build_strategies(cfg)
     load_kwargs = {k: v for s in strategies for k, v in s.load_kwargs(cfg, task).items()}   # qlora: 4-bit base
     seed_everything(tc.seed)                       # head / scratch initialisation is seeded
     loaded = models.load(source, task, cfg.model, cfg.data.max_length, tokenizer, load_kwargs)
     model = loaded.model.to(device)
+    clock.lap("model")
 
-    # 3 encode ----------------------------------------------------------------------------------------------------
-    rec(Preparing(what="tokenize", rows=sum(len(raw[split]) for split in raw)))
-    # training rows stay in Arrow (memory-mapped, encoded once into the datasets cache); evaluation takes lists
-    rows = {split: encoded.encode(task, raw[split], split) for split in raw}
-    rows.update({split: r.to_list() for split, r in rows.items() if split != "train" and hasattr(r, "to_list")})
-    for message in getattr(task, "warnings", ()):
-        rec.log(message, "warning")
+    # 3 encode: the training split now; the evaluation splits once the first loss point is out (_encode below) --
+    rec(Preparing(what="tokenize", rows=len(raw["train"])))
+    rows, logged = {}, set()
+    _encode(task, raw, ["train"], rows, rec, logged)
     if not rows["train"]:
         raise WorkbenchError("no training example is left after encoding; check the text column and max_length")
+    clock.lap("encode")
 
     # 4 strategies ------------------------------------------------------------------------------------------------
     pre_state = {clean_name(n): p.detach().to("cpu", copy=True) for n, p in model.named_parameters()
@@ -165,9 +168,11 @@ def _train(cfg, paths, rec, stop, resume):
             start_step, best = state["step"], state.get("best", best)
             batches.resume(state, world)   # a stream continues after the last row it trained on
             rec.log(f"resumed from {ck.name}")
+    clock.lap("setup")
     rec(Started(total_steps=total_steps, start_step=start_step, steps_per_epoch=steps_per_epoch,
-                examples={k: len(v) for k, v in rows.items()}, trainable_params=trainable, total_params=total,
-                device=str(device), precision=precision))
+                examples={k: len(rows[k]) if k in rows else len(v) for k, v in raw.items()},
+                trainable_params=trainable, total_params=total, device=str(device), precision=precision,
+                prepare_s=clock.laps))
 
     # 7 loop ------------------------------------------------------------------------------------------------------
     metric = task.main_metric if tc.early_stopping_metric == "auto" else tc.early_stopping_metric
@@ -223,7 +228,7 @@ def _train(cfg, paths, rec, stop, resume):
         done = step + 1
         epoch = done * tc.grad_accum / batches.per_epoch
 
-        if done % tc.log_every == 0 or done == total_steps:
+        if done % tc.log_every == 0 or done == total_steps or done == start_step + 1:   # the first point at once
             terms_sum = world.mean(meter.read())   # means over the steps since the last line, over every rank
             rate = samples / max(train_time, 1e-9)
             rec(Step(step=done, total_steps=total_steps, epoch=round(epoch, 4), loss=sum(terms_sum.values()),
@@ -233,6 +238,7 @@ def _train(cfg, paths, rec, stop, resume):
 
         epoch_end = (done * tc.grad_accum) // batches.per_epoch > (step * tc.grad_accum) // batches.per_epoch
         eval_due = done == total_steps or (done % tc.eval_every == 0 if tc.eval_every else epoch_end)
+        _encode(task, raw, [k for k in raw if k not in rows], rows, rec, logged)   # after the first step: no-op later
         world.sync_stop(stop)   # every rank leaves at the same step
         stopping = False
         if eval_due:
@@ -261,6 +267,7 @@ def _train(cfg, paths, rec, stop, resume):
         rec.log(f"stopped and saved at step {steps_done}")
 
     # 8 finalize, final evaluation, save -----------------------------------------------------------------------------
+    _encode(task, raw, [k for k in raw if k not in rows], rows, rec, logged)   # a run stopped before its first step
     if tc.early_stopping_patience and best["step"] is not None and (paths.checkpoints / "best").is_dir():
         _load_trainable(model, paths.checkpoints / "best")
         rec.log(f"restored the best weights (step {best['step']}, {metric} = {best['value']:.4f})")
@@ -285,6 +292,35 @@ def _train(cfg, paths, rec, stop, resume):
         metrics.update(s.report())
     return status, metrics, {"key_metric": f"eval_{task.main_metric}", "samples": samples_out,
                              "precision": precision, "device": str(device), "world_size": world.size}
+
+
+class _Clock:
+    """Seconds spent in each part of the preparation, in order (the Started event's prepare_s)."""
+
+    def __init__(self):
+        self.laps, self._t = {}, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._t, 3)
+        self._t = now
+
+
+def _encode(task, raw, splits, rows, rec, logged: set) -> None:
+    """Encode `splits` of raw into rows (training rows stay in Arrow, memory-mapped and encoded once into the
+    datasets cache; evaluation takes lists) and log the task's new data warnings (truncated texts...)."""
+    if not splits:
+        return
+    t0 = time.perf_counter()
+    for split in splits:
+        r = encoded.encode(task, raw[split], split)
+        rows[split] = r.to_list() if split != "train" and hasattr(r, "to_list") else r
+    for message in getattr(task, "warnings", ()):
+        if message not in logged:
+            logged.add(message)
+            rec.log(message, "warning")
+    rec.log(f"encoded the {' and '.join(splits)} data ({sum(len(raw[s]) for s in splits):,} rows) in "
+            f"{time.perf_counter() - t0:.2f} s", "debug")
 
 
 def _evaluate(task, model, strategies, rows, batch_size, ctx, split, with_predictions=False):

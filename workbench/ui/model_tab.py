@@ -93,6 +93,7 @@ def build(ctx: AppContext) -> dict:
         if not name:
             return "", message_html(tr.t("model.empty", lang), "info")
         try:
+            ctx.host.check_model(ctx.owner(session), name)   # shared mode: the user's runs and --model-dirs only
             info = models.describe(name, ctx.folder(session))
         except Exception as e:   # ModelError for a bad folder/offline hub id; show it next to the field
             return "", message_html(error_text(e, lang))

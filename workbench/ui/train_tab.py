@@ -20,6 +20,7 @@ from .common import AppContext, badge, error_text, fmt_duration, fmt_value, mess
 
 PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
 POLL_S = 1.0
+POLL_FIRST_S = 0.25    # until the first loss point is drawn: the wait a user notices most
 NO_VIEW = {"run": None, "lang": None, "drawn": -1}
 _LOG_HEAD = re.compile(r"^\d\d:\d\d:\d\d (\w+): ")
 TAB_OF_SLOT = {"model": "tab.model", "task": "tab.data", "data": "tab.data", "strategy": "tab.strategy",
@@ -190,6 +191,7 @@ def build(ctx: AppContext) -> dict:
         out = {m: "" for m in slot_outputs}
         try:
             cfg = form.to_config(values)
+            ctx.host.check_model(ctx.owner(session_state), cfg.model.name)   # shared mode: before anything is read
             trainer.preflight(cfg)
             run_id = ctx.host.train(ctx.owner(session_state), cfg) if ctx.host else ctx.manager.submit(cfg)
         except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
@@ -248,8 +250,7 @@ def build(ctx: AppContext) -> dict:
         redraw = (run_id, lang) != (view_state["run"], view_state["lang"]) or len(events) != view_state["drawn"]
         new = {"run": run_id, "lang": lang, "drawn": len(events)}
         log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
-        # poll twice as often until the first loss point is drawn (the wait a user notices most)
-        return [new, gr.Timer(value=POLL_S / 2 if step_ev is None else POLL_S, active=active),
+        return [new, gr.Timer(value=POLL_FIRST_S if step_ev is None else POLL_S, active=active),
                 status_html(run_id, state, snap, start_ev, lang),
                 progress_html(start_ev, step_ev, state, lang,
                               next((e for e in reversed(events) if e.get("type") == "prepare"), None)),
