@@ -4,60 +4,23 @@ even when the id is typed in, Evaluate's and Export's pickers), and the first st
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from _app import running_app
 from test_browser_app import SLOW_MS, advanced_fp32, open_tab, text_input, use_tiny_setup, wait_status
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-START_TIMEOUT_S = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def shared_url(tmp_path_factory, tiny_bert_dir, tiny_cls_data):
     pytest.importorskip("playwright.sync_api")
-    root = tmp_path_factory.mktemp("shared_browser")
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "TOKENIZERS_PARALLELISM": "false"}
-    env.pop("SPACE_ID", None)
-    log = open(root / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--runs-dir",
-                             str(root / "runs"), "--shared", "--max-steps", "50", "--data-dir", tiny_bert_dir],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + START_TIMEOUT_S
-    while True:
-        assert proc.poll() is None, (root / "app.log").read_text()[-3000:]
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            assert time.time() < deadline, (root / "app.log").read_text()[-3000:]
-            time.sleep(0.5)
-    yield url, root / "runs"
-    proc.terminate()
-    proc.wait(30)
-    log.close()
+    with running_app(tmp_path_factory.mktemp("shared_browser"),
+                     ["--shared", "--max-steps", "50", "--data-dir", tiny_bert_dir]) as app:
+        yield app.url, app.runs
 
 
 def _open(browser, url):
