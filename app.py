@@ -50,9 +50,16 @@ def main(argv=None) -> None:
     options = launch_options()   # its max_file_size: the app's upload limit; a host's quota may lower it
     if settings.shared and settings.max_upload_mb:
         options["max_file_size"] = f"{settings.max_upload_mb:g}mb"
-    # Gradio checks that it can reach its own page with one 3 s request and exits when that times out, which a busy
-    # machine's first page render can exceed (seen on the shared 2-core machine: "When localhost is not
-    # accessible, a shareable link must be created"). The page is served either way: skip that self-check.
+    # Gradio's launch() checks that it can reach its own page (networking.url_ok: HEAD / with a 3 s timeout) and
+    # raises "When localhost is not accessible, a shareable link must be created" when that fails; a timeout ends
+    # the check at the first try, and a busy machine's first page render can exceed 3 s (seen on the shared 2-core
+    # machine: the app exited during the browser suite and the load test). The page is served either way.
+    # The private `_frontend=False` is the only switch for that check. Checked on gradio 6.31.0: no public launch()
+    # option or environment variable skips it; `share=True` would (it opens a tunnel to gradio.live: no network
+    # here, and never wanted); serving through the public gr.mount_gradio_app under our own uvicorn would too, but
+    # it replaces launch() as a whole (its server, thread limit and start-up) for the sake of one check. Upstream:
+    # gradio-app/gradio issues #3517 and #8671 ("Network check can time out too easily"). Passed only while
+    # launch() still takes it.
     import inspect
     if "_frontend" in inspect.signature(demo.launch).parameters:
         options["_frontend"] = False

@@ -14,7 +14,6 @@ bench/out/docker.json for BENCHMARKS.md."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from _app import free_port
+
 pytestmark = pytest.mark.docker
 REPO = Path(__file__).resolve().parents[1]
 BASE = os.environ.get("WB_DOCKER_BASE", "local/debian:bookworm")
@@ -31,12 +32,6 @@ WHEELHOUSE = Path(os.environ.get("WB_WHEELHOUSE", "/opt/wheels"))
 # behind a TLS-inspecting proxy the build's pip must trust its CA too: this machine's bundle, served like the wheels
 EXTRA_CA = os.environ.get("WB_EXTRA_CA", os.environ.get("PIP_CERT", os.environ.get("SSL_CERT_FILE", "")))
 TAG = "workbench:docker-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _docker(*args, check=True, **kw) -> subprocess.CompletedProcess:
@@ -68,12 +63,12 @@ def test_image_builds_on_a_local_base_and_serves_the_page():
     extra = []
     if EXTRA_CA and Path(EXTRA_CA).is_file():
         shutil.copy(EXTRA_CA, served / "extra-ca.pem")
-    wheel_port = _free_port()
+    wheel_port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(wheel_port), "--bind", "127.0.0.1"],
                               cwd=served, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if (served / "extra-ca.pem").is_file():
         extra = ["--build-arg", f"EXTRA_CA_URL=http://127.0.0.1:{wheel_port}/extra-ca.pem"]
-    port, name = _free_port(), f"wb-test-{os.getpid()}"
+    port, name = free_port(), f"wb-test-{os.getpid()}"
     try:
         t0 = time.time()
         build = subprocess.run(["docker", "build", "--network=host", "--build-arg", f"BASE_IMAGE={BASE}",

@@ -3,61 +3,26 @@ users file: start a tiny run, poll it to completion, predict, export; a second u
 use the first user's run; only the named endpoints are listed."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 
+from _app import running_app
 from gradio_client import Client
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, tiny_bert_dir, tiny_cls_data):
     root = tmp_path_factory.mktemp("shared_app")
     (root / "users.txt").write_text("# lab users\nalice:wonderland\nbob:builder\n")
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "OMP_NUM_THREADS": "1"}
-    env.pop("SPACE_ID", None)
-    log = open(root / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--runs-dir", str(root / "runs"),
-                             "--shared", "--auth-file", str(root / "users.txt"), "--max-active-runs", "1",
-                             "--data-dir", tiny_bert_dir, "--data-dir", str(Path(tiny_cls_data["train"]).parent)],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 300        # two shared cores: importing torch and gradio can take a while
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError("the app exited: " + (root / "app.log").read_text()[-3000:])
-            try:
-                urllib.request.urlopen(url + "config", timeout=2)
-                break
-            except urllib.error.HTTPError:   # an answer (401 before the login): the server is up
-                break
-            except Exception:
-                time.sleep(0.5)
-        yield url, root
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        log.close()
+    args = ["--shared", "--auth-file", str(root / "users.txt"), "--max-active-runs", "1",
+            "--data-dir", tiny_bert_dir, "--data-dir", str(Path(tiny_cls_data["train"]).parent)]
+    # the app is up when it answers at all (401 before the login counts)
+    with running_app(root, args, env={"OMP_NUM_THREADS": "1"}) as app:
+        yield app.url, root
 
 
 def _config(tiny_bert_dir, tiny_cls_data) -> str:

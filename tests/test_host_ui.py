@@ -10,15 +10,10 @@ from workbench.config import RunConfig
 from workbench.host.settings import HostSettings
 from workbench.run import loop as trainer
 from workbench.run.jobs import JobManager
-from workbench.ui import build_app, common, host_page
+from workbench.ui import (build_app, common, data_tab, evaluate_tab, export_tab, host_page, runs_tab,
+                          train_tab)
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-def _handler(app, name, module=""):
-    (fn,) = {f.fn for f in app.fns.values() if getattr(f.fn, "__name__", "") == name
-             and getattr(f.fn, "__module__", "").endswith(module)}
-    return fn
 
 
 def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_data):
@@ -35,41 +30,37 @@ def test_two_users_through_every_run_control(tmp_path, tiny_bert_dir, tiny_cls_d
     cfg = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
                                "test": tiny_cls_data["test"]}, "train": {"max_steps": 3, "batch_size": 8,
                                "precision": "fp32"}, "output": {"runs_dir": str(runs)}})
-    alice = ctx.parts["on_start"](alice, *ctx.form.values(cfg))[0]
+    alice = train_tab.on_start(ctx, alice, *ctx.form.values(cfg))[0]
     rid = alice["run_id"]
     assert rid and ctx.manager.wait(rid, 120) == "completed"
     assert (runs / "users" / "alice" / rid / "model").is_dir()
 
-    list_runs = ctx.parts["runs_list"][0]
-    assert list(list_runs("", "", alice, [])[0].iloc[:, 0]) == [rid]
-    assert list_runs("", "", bob, [rid])[1]["choices"] == []               # bob's list: empty, his pick dropped
+    assert list(runs_tab.list_runs(ctx, "", "", alice, [])[0].iloc[:, 0]) == [rid]
+    assert runs_tab.list_runs(ctx, "", "", bob, [rid])[1]["choices"] == []               # bob's list: empty, his pick dropped
     # Runs tab: details / overlay / diff see nothing; watch, resume, continue, delete say "no such run"
-    details = ctx.parts["on_selected"]([rid], "loss", "step", bob)[3]
-    assert details == "" and rid in ctx.parts["on_selected"]([rid], "loss", "step", alice)[3]
-    assert "no such run" in ctx.parts["on_resume"]([rid], 2, bob, True)[3]
-    assert "no such run" in _handler(app, "on_watch", "runs_tab")([rid], bob)[3]
-    assert "no such run" in str(ctx.parts["do_delete"]([rid], bob)[1])
+    details = runs_tab.on_selected(ctx, [rid], "loss", "step", bob)[3]
+    assert details == "" and rid in runs_tab.on_selected(ctx, [rid], "loss", "step", alice)[3]
+    assert "no such run" in runs_tab.on_resume(ctx, True, [rid], 2, bob)[3]
+    assert "no such run" in runs_tab.on_watch(ctx, [rid], bob)[3]
+    assert "no such run" in str(runs_tab.do_delete(ctx, [rid], bob)[1])
     # Train tab: watching alice's run by id shows nothing, stopping it is refused
-    poll = ctx.parts["poll"][0]
-    out = poll({**bob, "run_id": rid})
+    out = train_tab.poll(ctx, {**bob, "run_id": rid})
     assert out[0]["run"] is None and "completed" not in str(out[2:])   # nothing of it drawn
-    assert "no such run" in ctx.parts["on_stop"]({**bob, "run_id": rid}, "cancel")[0]
-    assert "completed" in poll(alice)[2]
+    assert "no such run" in train_tab.on_stop(ctx, "cancel", {**bob, "run_id": rid})[0]
+    assert "completed" in train_tab.poll(ctx, alice)[2]
     # Evaluate and Export tabs
-    ask = _handler(app, "on_ask", "evaluate_tab")
-    assert "no such run" in ask([rid], "a lovely film", "", "", bob)[0]
-    assert rid in str(ask([rid], "a lovely film", "", "", alice)[1])
-    assert "no such run" in _handler(app, "on_compare")([rid, "base"], "test", 8, False, False, bob)[0]
-    assert "no such run" in _handler(app, "on_export")(rid, "merged", 8, False, bob)[0]
+    assert "no such run" in evaluate_tab.on_ask(ctx, [rid], "a lovely film", "", "", bob)[0]
+    assert rid in str(evaluate_tab.on_ask(ctx, [rid], "a lovely film", "", "", alice)[1])
+    assert "no such run" in evaluate_tab.on_compare(ctx, [rid, "base"], "test", 8, False, False, bob)[0]
+    assert "no such run" in export_tab.on_export(ctx, rid, "merged", 8, False, bob)[0]
     # uploads: into the uploader's own folder, within the size limit
-    on_upload = _handler(app, "on_upload")
-    stored, msg = on_upload(tiny_cls_data["test"], bob)
+    stored, msg = data_tab.on_upload(ctx, tiny_cls_data["test"], bob)
     assert Path(stored).parent == (runs / "users" / "bob" / ".uploads").resolve() and msg == ""
     big = tmp_path / "big.csv"
     big.write_text("text,label\n" + "x,y\n" * 400_000)
-    assert "limit is 1 MB per upload" in on_upload(str(big), bob)[1]
+    assert "limit is 1 MB per upload" in data_tab.on_upload(ctx, str(big), bob)[1]
     # alice's run is still there and hers
-    assert list(list_runs("", "", alice, [])[0].iloc[:, 0]) == [rid]
+    assert list(runs_tab.list_runs(ctx, "", "", alice, [])[0].iloc[:, 0]) == [rid]
 
 
 def test_identity_from_login_oauth_or_browser(tmp_path):
@@ -105,15 +96,14 @@ def test_admin_tab_is_for_admins_only(tmp_path, make_cfg):
     ctx = app.workbench
     paths = store.create_run(make_cfg(output={"runs_dir": str(ctx.host.access.folder("alice"))}), owner="alice",
                              status="completed")
-    show = _handler(app, "show", "host_page")
-    msg, queue, disk, runs_frame = show({**common.new_session(), "owner": "root"})
+    msg, queue, disk, runs_frame = host_page.admin_show(ctx, {**common.new_session(), "owner": "root"})
     assert msg == "" and list(runs_frame["id"]) == [paths.run_id] and list(runs_frame["owner"]) == ["alice"]
     assert set(disk["owner"]) == {"host", "alice"}
-    msg, queue, disk, runs_frame = show({**common.new_session(), "owner": "alice"})
+    msg, queue, disk, runs_frame = host_page.admin_show(ctx, {**common.new_session(), "owner": "alice"})
     assert "for the host&#x27;s admins" in msg and runs_frame is None
-    cancel = _handler(app, "do_cancel", "host_page")
-    assert "not queued or running" in cancel(paths.run_id, {**common.new_session(), "owner": "root"})[0]
-    assert "admins" in cancel(paths.run_id, {**common.new_session(), "owner": "alice"})[0]
+    cancel = host_page.admin_cancel
+    assert "not queued or running" in cancel(ctx, paths.run_id, {**common.new_session(), "owner": "root"})[0]
+    assert "admins" in cancel(ctx, paths.run_id, {**common.new_session(), "owner": "alice"})[0]
 
 
 def test_evaluate_lists_the_hosts_example_runs(tmp_path):

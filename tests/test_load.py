@@ -9,58 +9,26 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("gradio_client")
 
-ROOT = Path(__file__).resolve().parents[1]
+from _app import running_app  # noqa: E402
+
 USERS = 8
 DEADLINE_S = 480
 POLL_S = 1.0        # workbench.ui.train_tab.POLL_S: how often an open page polls
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, tiny_cls_data, tiny_bert_dir):
-    root = tmp_path_factory.mktemp("load")
-    runs, port = root / "runs", _port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "TOKENIZERS_PARALLELISM": "false"}
-    log = open(root / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
-                             "--runs-dir", str(runs), "--data-dir", str(Path(tiny_cls_data["train"]).parent),
-                             "--data-dir", tiny_bert_dir, "--shared"],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while True:
-        assert proc.poll() is None, (root / "app.log").read_text()[-3000:]
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            assert time.time() < deadline, "the app did not start"
-            time.sleep(0.5)
-    yield url, runs, proc
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    args = ["--data-dir", str(Path(tiny_cls_data["train"]).parent), "--data-dir", tiny_bert_dir, "--shared"]
+    with running_app(tmp_path_factory.mktemp("load"), args) as app:
+        yield app.url, app.runs, app.proc
 
 
 def _config_yaml(tiny_bert_dir, tiny_cls_data, steps: int) -> str:

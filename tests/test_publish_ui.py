@@ -57,16 +57,18 @@ def test_handler_uses_field_then_oauth_token(app_and_run, monkeypatch):
                         lambda self, repo_id, **kw: calls.append((self.token, repo_id, kw["private"])) or
                         f"https://huggingface.co/{repo_id}")
     monkeypatch.setattr(huggingface_hub.HfApi, "upload_folder", lambda self, **kw: None)
-    handler = publish_section.make_handler(app.workbench)
+    ctx = app.workbench
     run_id, zh = Path(run).name, {"lang": "zh"}
-    html = handler(run_id, "run", "alice/m", True, "hf_field", "", zh, None, progress=lambda *a, **k: None)
+    html = publish_section.on_publish(ctx, run_id, "run", "alice/m", True, "hf_field", "", zh, None, progress=lambda *a, **k: None)
     assert "已发布" in html and "https://huggingface.co/alice/m" in html
 
     class Signed:                                   # what gradio passes for a signed-in user on a Space
         token = "hf_oauth"
-    handler(run_id, "run", "alice/m", False, "", "", zh, Signed(), progress=lambda *a, **k: None)
+    publish_section.on_publish(ctx, run_id, "run", "alice/m", False, "", "", zh, Signed(),
+                               progress=lambda *a, **k: None)
     assert calls == [("hf_field", "alice/m", True), ("hf_oauth", "alice/m", False)]
-    html = handler(run_id, "run", "alice/m", False, "", "", {"lang": "en"}, None, progress=lambda *a, **k: None)
+    html = publish_section.on_publish(ctx, run_id, "run", "alice/m", False, "", "", {"lang": "en"}, None,
+                                      progress=lambda *a, **k: None)
     assert "no Hugging Face token" in html and len(calls) == 2
 
 

@@ -14,7 +14,8 @@ gr = pytest.importorskip("gradio")
 from workbench import safety, store  # noqa: E402
 from workbench.host.identity import read_users  # noqa: E402
 from workbench.errors import WorkbenchError  # noqa: E402
-from workbench.ui import build_app, common, launch_options, uploads  # noqa: E402
+from workbench.ui import (build_app, common, data_tab, evaluate_tab, export_tab, launch_options, runs_tab,  # noqa: E402
+                          train_tab, uploads)
 from workbench.run.jobs import JobManager
 from workbench.run import loop as trainer
 
@@ -47,22 +48,22 @@ def test_run_ids_never_escape_the_runs_folder(ref, site):
     with pytest.raises(WorkbenchError):
         safety.run_folder(runs, ref)
     # Runs tab: details / overlay read nothing outside; watch, resume and delete refuse
-    out = ctx.parts["on_selected"]([ref], "loss", "step", common.new_session())
+    out = runs_tab.on_selected(ctx, [ref], "loss", "step", common.new_session())
     assert "TOP-SECRET" not in _flat(out) and "secret_metric" not in _flat(out)
-    session, *_rest = ctx.parts["on_resume"]([ref], 2, common.new_session(), False)
+    session, *_rest = runs_tab.on_resume(ctx, False, [ref], 2, common.new_session())
     assert session.get("run_id") is None
-    _, msg = ctx.parts["do_delete"]([ref], common.new_session())
+    _, msg = runs_tab.do_delete(ctx, [ref], common.new_session())
     assert outside.is_dir() and (outside / "log.txt").is_file()       # nothing deleted outside
     assert "deleted" not in msg.lower() or "0" in msg
     # Train tab: watching it is refused, so polling never reads it
-    session, _ = ctx.parts["on_watch"](ref, common.new_session())
+    session, _ = train_tab.on_watch(ctx, ref, common.new_session())
     assert session.get("run_id") is None
     # Export and Evaluate: a message, no model loaded from there
-    out = ctx.parts["on_export"](ref, "merged", 8, False, common.new_session())
+    out = export_tab.on_export(ctx, ref, "merged", 8, False, common.new_session())
     assert "TOP-SECRET" not in _flat(out) and out[0]
-    out = ctx.parts["on_compare"](["base", ref], "test", 8, False, False, common.new_session())
+    out = evaluate_tab.on_compare(ctx, ["base", ref], "test", 8, False, False, common.new_session())
     assert out[0] and "TOP-SECRET" not in _flat(out)
-    out = ctx.parts["on_ask"]([ref], "some text", "", "", common.new_session())
+    out = evaluate_tab.on_ask(ctx, [ref], "some text", "", "", common.new_session())
     assert out[0] and "TOP-SECRET" not in _flat(out)
 
 
@@ -78,10 +79,9 @@ def test_registry_delete_refuses_a_path(site):
 @pytest.mark.parametrize("source", ["../../etc/passwd", "/etc/passwd", "~/.bashrc", "../outside/log.txt"])
 def test_data_fields_read_only_allowed_folders(source, site):
     ctx, runs, _ = site
-    run_check = ctx.parts["data_check"][0]
     from workbench.config import RunConfig
     cfg = RunConfig.from_dict({"data": {"train": source}, "output": {"runs_dir": str(runs)}})
-    out = run_check(common.new_session(), *ctx.form.values(cfg))
+    out = data_tab.run_check(ctx, common.new_session(), *ctx.form.values(cfg))
     assert "uploads folder" in out[1] and "root:" not in _flat(out)
 
 

@@ -19,7 +19,7 @@ from workbench.run import loop as trainer  # noqa: E402
 from workbench.run.jobs import JobManager  # noqa: E402
 from workbench.strategies import STRATEGIES, applicable_tasks  # noqa: E402
 from workbench.tasks import TASKS  # noqa: E402
-from workbench.ui import build_app, common, i18n, train_tab, uploads  # noqa: E402
+from workbench.ui import build_app, common, i18n, runs_tab, train_tab, uploads  # noqa: E402
 from workbench.ui.form import SECTION_CLASSES  # noqa: E402
 
 UI = Path(__file__).resolve().parents[1] / "workbench" / "ui"
@@ -304,13 +304,12 @@ def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
                                "test": tiny_cls_data["test"]}, "train": {"max_steps": 4, "batch_size": 8,
                                "precision": "fp32"}, "output": {"runs_dir": str(runs)}})
     session = common.new_session()
-    out = ctx.parts["on_start"](session, *ctx.form.values(cfg))
+    out = train_tab.on_start(ctx, session, *ctx.form.values(cfg))
     session = out[0]
     run_id = session["run_id"]
     assert run_id and "max_steps: 4" in out[2]
     assert ctx.manager.wait(run_id, timeout=120) == "completed"
-    poll, _ = ctx.parts["poll"]
-    result = poll(session)
+    result = train_tab.poll(ctx, session)
     view, status, progress, loss = result[0], result[2], result[3], result[4]
     assert "completed" in status and "step 4 / 4" in progress
     assert len(loss.data[0].x) == 4 and view["run"] == run_id and view["drawn"] > 0
@@ -318,15 +317,15 @@ def test_start_and_poll_a_tiny_run(tmp_path, tiny_bert_dir, tiny_cls_data):
     # a model that does not exist: a message next to the model field and on the Train tab, no run started
     bad = RunConfig.from_dict({"model": {"name": str(tmp_path / "no-such-model")}, "output": {"runs_dir": str(runs)}})
     before = set(ctx.manager.active())
-    out = ctx.parts["on_start"](common.new_session(), *ctx.form.values(bad))
+    out = train_tab.on_start(ctx, common.new_session(), *ctx.form.values(bad))
     assert out[0]["run_id"] is None and set(ctx.manager.active()) == before
     assert sum("no-such-model" in str(v) for v in out[5:]) == 2 and not any("Traceback" in str(v) for v in out)
     # a run that fails in the engine (a column the data lacks): the page shows the run's error
     bad = RunConfig.from_dict({"model": {"name": tiny_bert_dir}, "data": {"train": tiny_cls_data["train"],
                                "label_column": "nope"}, "output": {"runs_dir": str(runs)}})
-    session = ctx.parts["on_start"](common.new_session(), *ctx.form.values(bad))[0]
+    session = train_tab.on_start(ctx, common.new_session(), *ctx.form.values(bad))[0]
     assert ctx.manager.wait(session["run_id"], timeout=60) == "failed"
-    result = poll(session)
+    result = train_tab.poll(ctx, session)
     assert "failed" in result[2] and "nope" in result[7] and "Traceback" not in result[7] + result[8]
 
 
@@ -344,40 +343,38 @@ def test_load_yaml_fills_the_form(tmp_path, form):
     ctx = app.workbench
     path = tmp_path / "run.yaml"
     path.write_text("strategy: [{name: freeze, k: 1}]\ntrain: {lr: 0.001, max_steps: 9}\n")
-    values = ctx.parts["on_load_file"](str(path), common.new_session())[:len(ctx.form.inputs)]
+    values = train_tab.on_load_file(ctx, str(path), common.new_session())[:len(ctx.form.inputs)]
     cfg = ctx.form.to_config(values)
     assert cfg.strategy_names() == ["freeze"] and cfg.strategy[0].options.k == 1
     assert cfg.train.lr == 0.001 and cfg.train.max_steps == 9
     path.write_text("train: {lr: [oops\n")
-    out = ctx.parts["on_load_file"](str(path), common.new_session())
+    out = train_tab.on_load_file(ctx, str(path), common.new_session())
     assert any("not valid YAML" in str(v) for v in out)
 
 
 def test_runs_history_diff_and_continue(tmp_path, make_cfg, train, tiny_bert_dir, tiny_cls_data):
     """Runs listed from the registry, their configs diffed, and a finished run continued for more epochs."""
-    from workbench.ui import runs_tab
     data = {"train": tiny_cls_data["train"]}
     a, _ = train(make_cfg(model={"name": tiny_bert_dir}, data=data, train={"max_steps": None, "epochs": 1}))
     b, _ = train(make_cfg(model={"name": tiny_bert_dir}, data=data, train={"max_steps": 3, "lr": 5e-4}))
     runs = a.root.parent
     app = build_app(JobManager(trainer.run), runs)
     ctx = app.workbench
-    list_runs = ctx.parts["runs_list"][0]
-    frame, choices = list_runs("", "", common.new_session(), [])
+    frame, choices = runs_tab.list_runs(ctx, "", "", common.new_session(), [])
     assert list(frame.iloc[:, 0]) == [b.run_id, a.run_id] and "completed" in list(frame.iloc[:, 1])
     assert choices["choices"] == [b.run_id, a.run_id]
     diff = runs_tab.config_diff({r: runs_tab.read_config(runs, r) for r in (a.run_id, b.run_id)})
     fields = list(diff["field"])
     assert "train.max_steps" in fields and "train.lr" in fields and "model.name" not in fields
-    metric, overlay, _, details, epochs = ctx.parts["on_selected"]([a.run_id, b.run_id], "loss", "epoch",
-                                                                   common.new_session())
+    metric, overlay, _, details, epochs = runs_tab.on_selected(ctx, [a.run_id, b.run_id], "loss", "epoch",
+                                                                common.new_session())
     assert len(overlay.data) == 2 and "completed" in details
-    _, _, _, _, epochs = ctx.parts["on_selected"]([a.run_id], "loss", "step", common.new_session())
+    _, _, _, _, epochs = runs_tab.on_selected(ctx, [a.run_id], "loss", "step", common.new_session())
     assert epochs["value"] == 2                                            # one more than the run did
-    session, *_ = ctx.parts["on_resume"]([a.run_id], 2, common.new_session(), True)
+    session, *_ = runs_tab.on_resume(ctx, True, [a.run_id], 2, common.new_session())
     assert session["run_id"] == a.run_id
     assert ctx.manager.wait(a.run_id, timeout=120) == "completed"
     summary = json.loads((a.root / "summary.json").read_text())
     assert summary["metrics"]["epochs"] == pytest.approx(2.0)
-    _, msg = ctx.parts["do_delete"]([b.run_id], common.new_session())
+    _, msg = runs_tab.do_delete(ctx, [b.run_id], common.new_session())
     assert "Deleted 1" in msg and not b.root.exists()

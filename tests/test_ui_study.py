@@ -40,36 +40,36 @@ def test_presets_listed_and_loaded():
 
 
 def test_start_watch_and_read_a_study(app, tiny_bert_dir, tiny_cls_data, tiny_text):
-    handlers = app.workbench.parts["study"]
+    ctx = app.workbench
     session = {"lang": "en", "run_id": None, "drawn": -1}
-    msg, pick, _ = handlers["start"](_yaml(tiny_bert_dir, tiny_cls_data, tiny_text), session)
+    msg, pick, _ = study_tab.on_start(ctx, _yaml(tiny_bert_dir, tiny_cls_data, tiny_text), session)
     assert "started" in msg and "2 runs" in msg, msg
     study_id = pick["value"]
     folder = study.studies_dir(app.workbench.runs_dir) / study_id
     assert study.wait(folder, timeout=600) == "completed"
-    head, fig, frame, claim_md, timer = handlers["refresh"](study_id, session)
+    head, fig, frame, claim_md, timer = study_tab.refresh(ctx, study_id, session)
     assert "completed" in head and "2 of 2 runs done" in head
     names = {t.name for t in fig.data}
     assert {"full", "head_only", "base"} <= names
     assert list(frame.iloc[:, 0]) == ["base", "full", "head_only"]
     assert "Kept retention ≥ 0.95" in claim_md and timer.active is False
-    zh = handlers["refresh"](study_id, {**session, "lang": "zh"})
+    zh = study_tab.refresh(ctx, study_id, {**session, "lang": "zh"})
     assert "已完成 2 / 2 个运行" in zh[0] and list(zh[2].columns)[0] == i18n.t("study.col.config", "zh")
 
 
 def test_stop_button_and_bad_input(app, tiny_bert_dir, tiny_cls_data, tiny_text, tmp_path):
-    handlers = app.workbench.parts["study"]
+    ctx = app.workbench
     session = {"lang": "en", "run_id": None, "drawn": -1}
-    msg, _, _ = handlers["start"]("grid: [", session)
+    msg, _, _ = study_tab.on_start(ctx, "grid: [", session)
     assert "not valid YAML" in msg
     outside = tmp_path / "elsewhere.csv"
     outside.write_text("text,label\na,1\nb,0\n")
     bad = _yaml(tiny_bert_dir, tiny_cls_data, tiny_text).replace(tiny_cls_data["train"], str(outside))
-    msg, _, _ = handlers["start"](bad, session)
+    msg, _, _ = study_tab.on_start(ctx, bad, session)
     assert "run.data.train" in msg and "reads data files only from" in msg
-    assert "Choose a study first" in handlers["stop"](None, session)
-    msg, pick, _ = handlers["start"](_yaml(tiny_bert_dir, tiny_cls_data, tiny_text, steps=300, seeds=(0, 1)),
-                                     session)
+    assert "Choose a study first" in study_tab.on_stop(ctx, None, session)
+    msg, pick, _ = study_tab.on_start(ctx, _yaml(tiny_bert_dir, tiny_cls_data, tiny_text, steps=300, seeds=(0, 1)),
+                                      session)
     folder = study.studies_dir(app.workbench.runs_dir) / pick["value"]
-    assert "Stopping" in handlers["stop"](pick["value"], session)
+    assert "Stopping" in study_tab.on_stop(ctx, pick["value"], session)
     assert study.wait(folder, timeout=300) == "stopped"

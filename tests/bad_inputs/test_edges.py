@@ -62,18 +62,16 @@ def data_check(tmp_path_factory):
     pytest.importorskip("gradio")
     from workbench.run import loop as trainer
     from workbench.run.jobs import JobManager
-    from workbench.ui import build_app, common
+    from workbench.ui import build_app, common, data_tab
     folder = tmp_path_factory.mktemp("ui_data")
     app = build_app(JobManager(trainer.run), folder / "runs", data_dirs=[folder])
     ctx = app.workbench
-    run_check = ctx.parts["data_check"][0]
 
     def check(cfg_dict: dict) -> dict:
         from workbench.config import RunConfig
         cfg = RunConfig.from_dict(cfg_dict)
-        out = run_check(common.new_session(), *ctx.form.values(cfg))
-        slots = ("task", "data.train", "data.columns", "data.validation", "data.test", "data")
-        return dict(zip(slots, out[:6]))
+        out = data_tab.run_check(ctx, common.new_session(), *ctx.form.values(cfg))
+        return dict(zip(data_tab.DATA_SLOTS, out[:len(data_tab.DATA_SLOTS)]))
     return folder, check
 
 

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from _app import running_app
+
 CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-START_TIMEOUT_S = 300      # importing torch + transformers + gradio on a busy 2-core machine (load 13: > 180 s)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -31,50 +26,15 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory, tiny_cls_data):
-    """Start the app in a subprocess; yields (url, runs_dir). Data files of the tiny set's folder are allowed so a
-    YAML naming them loads, but the tests upload through the page like a user."""
+    """Start the app in a subprocess (tests/_app.py); yields (url, runs_dir). The tests upload through the page
+    like a user."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
-    root = tmp_path_factory.mktemp("app")
-    runs = root / "runs"
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
-    log = open(root / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port),
-                             "--runs-dir", str(runs)], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + START_TIMEOUT_S
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with {proc.returncode}:\n{(root / 'app.log').read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.time() > deadline:
-            proc.kill()
-            raise RuntimeError(f"the app did not answer within {START_TIMEOUT_S} s:\n"
-                               f"{(root / 'app.log').read_text()[-3000:]}")
-        time.sleep(0.5)
-    yield url, runs
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_app(tmp_path_factory.mktemp("app")) as app:
+        yield app.url, app.runs
 
 
 @pytest.fixture(scope="session")

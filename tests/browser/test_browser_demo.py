@@ -11,7 +11,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from _app_process import start_app, stop_app
+from _app import start_app
 
 pytestmark = pytest.mark.browser
 STORY_MS = 240_000
@@ -39,19 +39,19 @@ def _app(root, settings: dict):
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory, tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text):
     """The app whose stories run a few steps of tiny models."""
-    proc, url = _app(tmp_path_factory.mktemp("demo_app"),
-                     tiny_settings(tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text))
-    yield url
-    stop_app(proc)
+    app = _app(tmp_path_factory.mktemp("demo_app"),
+               tiny_settings(tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text))
+    yield app.url
+    app.stop()
 
 
 @pytest.fixture(scope="module")
 def long_demo_app(tmp_path_factory, tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text):
     """The same with a teacher of 100,000 steps: a story still running when Stop is pressed."""
-    proc, url = _app(tmp_path_factory.mktemp("long_demo_app"),
-                     tiny_settings(tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text, teacher_steps=100_000))
-    yield url
-    stop_app(proc)
+    app = _app(tmp_path_factory.mktemp("long_demo_app"),
+               tiny_settings(tiny_bert_dir, tiny_gpt_dir, tiny_cls_data, tiny_text, teacher_steps=100_000))
+    yield app.url
+    app.stop()
 
 
 @contextlib.contextmanager

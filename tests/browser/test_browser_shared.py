@@ -4,29 +4,23 @@ even when the id is typed in, Evaluate's and Export's pickers), and the first st
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from _app_process import start_app, stop_app
+from _app import running_app
 from test_browser_app import SLOW_MS, advanced_fp32, open_tab, text_input, use_tiny_setup, wait_status
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def shared_url(tmp_path_factory, tiny_bert_dir, tiny_cls_data):
     pytest.importorskip("playwright.sync_api")
-    root = tmp_path_factory.mktemp("shared_browser")
-    # start_app kills an app that does not answer in time (a failed start used to leave it running)
-    proc, url = start_app(root, ["--shared", "--max-steps", "50", "--data-dir", tiny_bert_dir])
-    yield url, root / "runs"
-    stop_app(proc)
+    with running_app(tmp_path_factory.mktemp("shared_browser"),
+                     ["--shared", "--max-steps", "50", "--data-dir", tiny_bert_dir]) as app:
+        yield app.url, app.runs
 
 
 def _open(browser, url):

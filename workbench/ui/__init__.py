@@ -8,13 +8,14 @@ what the run folder and the JobManager report. Per-page state lives in a gr.Stat
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
 from ..config import RunConfig
 from . import data_tab, demo_tab, i18n, model_tab, runs_tab, strategy_tab, train_tab
-from .common import AppContext, new_session
+from .common import AppContext, bind, new_session
 from .form import Form
 from .uploads import allowed_roots, check_source
 from ..evaluate.compare import ModelCache
@@ -80,93 +81,134 @@ def build_app(manager: JobManager, runs_dir: str | Path = "runs", uploads_dir: s
     ctx = AppContext(runs_dir, uploads, roots, form, tr, cache, manager)
     ctx.host = host_page.service(ctx, settings, data_dirs)
 
+    # The order is explicit: a tab that needs another's components takes that tab's dataclass as an argument.
+    runner = _demo_runner(manager, runs_dir, demo_settings, cache)
     with gr.Blocks(title="Workbench", analytics_enabled=False) as demo:
         session = gr.State(new_session())
-        ctx.parts["session"] = session
-        host_page.build_header(ctx)
+        header = host_page.build_header(ctx)
         with gr.Row(elem_classes="wb-header", equal_height=True):
             tr.make(gr.HTML, text=lambda lang: f'<div class="wb-title"><b>Workbench</b>'
                     f'<span>{i18n.t("app.subtitle", lang)}</span></div>')
             lang = gr.Radio([label for label in i18n.LANGS], value="en", show_label=False, container=False,
                             scale=0, min_width=220, elem_id="lang")
-        ctx.parts["ready"] = gr.HTML("", elem_id="wb-ready", elem_classes="wb-slot")   # set when the page loaded
+        ready = gr.HTML("", elem_id="wb-ready", elem_classes="wb-slot")   # set when the page loaded
         with gr.Tabs(selected="demo", elem_id="tabs") as tabs:
-            ctx.parts["tabs"] = tabs
             with tr.make(gr.Tab, label="tab.demo", id="demo", elem_id="tab-demo"):   # the first thing a visitor sees
-                demo_tab.build(ctx, _demo_runner(manager, runs_dir, demo_settings, cache))
+                demo_page = demo_tab.build(ctx, session, runner)
             with tr.make(gr.Tab, label="tab.model", id="model", elem_id="tab-model"):
-                model_tab.build(ctx)
+                model = model_tab.build(ctx, session)
             with tr.make(gr.Tab, label="tab.data", id="data", elem_id="tab-data") as data_page:
-                data_tab.build(ctx)
+                data = data_tab.build(ctx)
             with tr.make(gr.Tab, label="tab.strategy", id="strategy", elem_id="tab-strategy"):
-                ctx.parts["msgs"] = {}
-                strategy_tab.build(ctx)
-            ctx.parts["msgs"] = {"model": ctx.parts["model_msg"], **ctx.parts["data_msgs"],
-                                 "strategy": ctx.parts["strategy_msg"]}
+                strategy = strategy_tab.build(ctx)
             with tr.make(gr.Tab, label="tab.train", id="train", elem_id="tab-train") as train_page:
-                train_tab.build(ctx)
+                train = train_tab.build(ctx, session)
             with tr.make(gr.Tab, label="tab.runs", id="runs", elem_id="tab-runs") as runs_page:
-                runs_tab.build(ctx)
+                runs = runs_tab.build(ctx, session, tabs, train.timer)
+            evaluate = export = None
             if has_module("evaluate"):
                 with tr.make(gr.Tab, label="tab.evaluate", id="evaluate", elem_id="tab-evaluate"):
-                    evaluate_tab.build(ctx)
+                    evaluate = evaluate_tab.build(ctx, session)
             if has_module("export"):
                 with tr.make(gr.Tab, label="tab.export", id="export", elem_id="tab-export"):
-                    export_tab.build(ctx)
+                    export = export_tab.build(ctx, session)
             with tr.make(gr.Tab, label="tab.study", id="study", elem_id="tab-study"):
-                ctx.parts["study"] = study_tab.build(ctx)
-            host_page.build_admin_tab(ctx)
-        for wire in ctx.later:   # events that read or write the whole form, now that it is complete
-            wire()
-        _wire_page(demo, ctx, lang, data_page, train_page, runs_page)
+                study = study_tab.build(ctx, session)
+            admin = host_page.build_admin_tab(ctx, session)
+        page = Page(session, lang, ready, tabs, header, demo_page, model, data, strategy, train, runs, evaluate, export,
+                    study, admin, data_page, train_page, runs_page)
+        # events that read or write the whole form, now that every tab has added its fields
+        data_tab.wire(ctx, data, session)
+        slots = {"model": model.msg, **data.msgs, "strategy": strategy.msg, "train": train.msg}
+        train_tab.wire(ctx, train, session, slots, model, data)
+        _wire_page(demo, ctx, page, runner)
         host_page.add_api(ctx)
     host_page.hide_other_endpoints(demo)
-    demo.workbench = ctx   # the app's form, translator and handlers, for tests (read-only use)
+    demo.workbench = ctx    # the app's form, translator, JobManager and host, for tests (read-only use)
+    demo.workbench_page = page   # its components, tab by tab (a Blocks has its own `page`)
     return demo
+
+
+@dataclass(frozen=True)
+class Page:
+    """The whole page: the per-page session, the header, each tab's components (None for a tab the app does not
+    have) and the tab pages whose opening refreshes them."""
+    session: gr.State
+    lang: gr.Radio
+    ready: gr.HTML
+    tabs: gr.Tabs
+    header: host_page.HostHeader
+    demo: demo_tab.DemoTab
+    model: model_tab.ModelTab
+    data: data_tab.DataTab
+    strategy: strategy_tab.StrategyTab
+    train: train_tab.TrainTab
+    runs: runs_tab.RunsTab
+    evaluate: evaluate_tab.EvaluateTab | None
+    export: export_tab.ExportTab | None
+    study: study_tab.StudyTab
+    admin: host_page.AdminTab | None
+    data_page: gr.Tab
+    train_page: gr.Tab
+    runs_page: gr.Tab
 
 
 def _demo_runner(manager, runs_dir: Path, settings, cache):
     return DemoRunner(manager, runs_dir, settings, cache)
 
 
-def _wire_page(demo, ctx: AppContext, lang, data_page, train_page, runs_page) -> None:
+def _wire_page(demo, ctx: AppContext, page: Page, runner) -> None:
     """Page-level events: language switch, re-attaching on load, refreshing tabs when they are opened."""
-    session, tr, timer = ctx.parts["session"], ctx.tr, ctx.parts["timer"]
-    describe_fn, describe_in, describe_out = ctx.parts["model_describe"]
-    check_fn, check_in, check_out = ctx.parts["data_check"]
-    show_config, config_in, config_out = ctx.parts["show_config"]
-    list_runs, list_in, list_out = ctx.parts["runs_list"]
+    tr, form, session = ctx.tr, ctx.form, page.session
+    describe = (bind(model_tab.describe, ctx), *page.model.describe_io(session))
+    check = (bind(data_tab.run_check, ctx), *page.data.check_io(session, form))
+    demo_poll = (bind(demo_tab.poll, ctx, runner), *page.demo.poll_io(session))
+    switched = page.lang.change(bind(on_lang, tr), [page.lang, session], [session, *tr.components],
+                                show_progress="hidden") \
+        .then(*describe, show_progress="hidden") \
+        .then(timer_for, session, page.train.timer, show_progress="hidden") \
+        .then(*demo_poll, show_progress="hidden") \
+        .then(*check, show_progress="hidden")   # the data check's message, translated
+    if page.export is not None:   # the chosen export format's description
+        switched.then(export_tab.show_about, *page.export.about_io(session), show_progress="hidden")
 
-    def on_lang(value, session_state):
-        new = {**session_state, "lang": value, "drawn": -1}
-        return [new, *tr.updates(value)]
+    browser = page.header.browser_id
+    demo.load(bind(on_load, ctx), [session, browser], [session, page.train.timer, page.lang, browser],
+              show_progress="hidden") \
+        .then(bind(host_page.header_text, ctx), session, [page.header.who, page.header.limits],
+              show_progress="hidden") \
+        .then(*demo_poll, show_progress="hidden") \
+        .then(*describe, show_progress="hidden") \
+        .then(*check, show_progress="hidden") \
+        .then(page_ready, None, page.ready, show_progress="hidden")
+    page.train_page.select(bind(train_tab.show_config, ctx), *page.train.config_io(session, form),
+                           show_progress="hidden")
+    page.runs_page.select(bind(runs_tab.list_runs, ctx), *page.runs.list_io(session), show_progress="hidden")
 
-    switched = lang.change(on_lang, [lang, session], [session, *tr.components], show_progress="hidden") \
-        .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
-        .then(lambda s: gr.Timer(active=bool(s.get("run_id"))), session, timer, show_progress="hidden") \
-        .then(*ctx.parts["demo_poll"], show_progress="hidden") \
-        .then(check_fn, check_in, check_out, show_progress="hidden")   # the data check's message, translated
-    if "export_about" in ctx.parts:   # the chosen export format's description
-        switched.then(*ctx.parts["export_about"], show_progress="hidden")
 
-    def on_load(session_state, browser_id, request: gr.Request):
-        """Attach to the job this process is running (a reloaded page or a second browser sees it); in shared
-        mode, only to one of this user's own."""
-        new = {**session_state, **host_page.identify(ctx, browser_id, request)}
-        active = host_page.visible(ctx, new, ctx.manager.active())
-        if active:
-            new.update(run_id=active[0], drawn=-1)
-        accept = (request.headers.get("accept-language", "") if request else "").lower()
-        lang_value = "zh" if accept.startswith("zh") else new["lang"]
-        return new, gr.Timer(active=bool(active)), lang_value, new.get("browser_id")
+# ---- page handlers (module-level: tests call them with the app's context) ----------------------------------------
+def on_lang(tr: i18n.Translator, value, session_state):
+    """A language switch: the session's language, and every registered component's text in it."""
+    new = {**session_state, "lang": value, "drawn": -1}
+    return [new, *tr.updates(value)]
 
-    browser = ctx.parts["browser_id"]
-    demo.load(on_load, [session, browser], [session, timer, lang, browser], show_progress="hidden") \
-        .then(host_page.on_page_load(ctx), session, ctx.parts["host_outputs"], show_progress="hidden") \
-        .then(*ctx.parts["demo_poll"], show_progress="hidden") \
-        .then(describe_fn, describe_in, describe_out, show_progress="hidden") \
-        .then(check_fn, check_in, check_out, show_progress="hidden") \
-        .then(lambda: '<span class="wb-ready" data-ready="1"></span>', None, ctx.parts["ready"],
-              show_progress="hidden")
-    train_page.select(show_config, config_in, config_out, show_progress="hidden")
-    runs_page.select(list_runs, list_in, list_out, show_progress="hidden")
+
+def timer_for(session_state):
+    """The Train tab's poll runs when the page watches a run."""
+    return gr.Timer(active=bool(session_state.get("run_id")))
+
+
+def on_load(ctx: AppContext, session_state, browser_id, request: gr.Request):
+    """Attach to the job this process is running (a reloaded page or a second browser sees it); in shared mode,
+    only to one of this user's own."""
+    new = {**session_state, **host_page.identify(ctx, browser_id, request)}
+    active = host_page.visible(ctx, new, ctx.manager.active())
+    if active:
+        new.update(run_id=active[0], drawn=-1)
+    accept = (request.headers.get("accept-language", "") if request else "").lower()
+    lang_value = "zh" if accept.startswith("zh") else new["lang"]
+    return new, gr.Timer(active=bool(active)), lang_value, new.get("browser_id")
+
+
+def page_ready():
+    return '<span class="wb-ready" data-ready="1"></span>'

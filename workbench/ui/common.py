@@ -3,9 +3,11 @@ the status badge. Nothing here holds a page's state (that lives in gr.State) or 
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import safety, store
@@ -16,7 +18,9 @@ from .form import Form
 
 @dataclass
 class AppContext:
-    """Built once per app by build_app: folders, the form, the translator, shared components by name."""
+    """Built once per app by build_app: folders, the form, the translator, the JobManager and the host. It holds no
+    components: each tab's build() returns its own (a dataclass), and a tab that needs another's takes it as an
+    argument."""
     runs_dir: Path
     uploads_dir: Path
     data_roots: list[Path]          # folders whose files the UI may read as data (uploads, built-in sets, extras)
@@ -24,8 +28,6 @@ class AppContext:
     tr: i18n.Translator
     cache: object | None = None     # evaluate.ModelCache when the evaluate module exists
     manager: object | None = None   # the JobManager build_app was given: runs start, stop and are watched here
-    parts: dict = field(default_factory=dict)   # components shared between tabs, by name
-    later: list = field(default_factory=list)   # event wiring that needs the whole form (run after all tabs)
     host: object | None = None      # workbench.host.service.HostService: who may see which run (ui/host_page.py)
 
     def folder(self, session: dict) -> Path:
@@ -62,6 +64,23 @@ class AppContext:
             return [r for r in run_ids or [] if safety.is_run(self.runs_dir, r)]
         owner = (session or {}).get("owner")
         return [r for r in run_ids or [] if owner and self.host.access.may_see(owner, r)]
+
+
+def bind(fn, *first):
+    """`fn` with its first arguments given (the app's context, ...), as an event listener: Gradio sees the remaining
+    parameters, with their annotations (gr.Request, gr.OAuthToken, gr.SelectData) and defaults (gr.Progress), and
+    the handler's own name. The handlers themselves are module-level functions that tests call directly."""
+    @functools.wraps(fn)
+    def listener(*args, **kwargs):
+        return fn(*first, *args, **kwargs)
+    signature = inspect.signature(fn)
+    listener.__signature__ = signature.replace(parameters=list(signature.parameters.values())[len(first):])
+    return listener
+
+
+# the message slots next to the fields, in the order the Train tab's Start and Load outputs list them ("general"
+# errors go to the Train tab's own slot)
+SLOTS = ("model", "task", "data.train", "data.columns", "data.validation", "data.test", "data", "strategy", "train")
 
 
 def new_session() -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -18,12 +19,13 @@ from ..errors import WorkbenchError
 from ..options import describe
 from ..tasks import TASKS
 from . import i18n, plots
-from .common import AppContext, error_text, message_html, slot_of
+from .common import AppContext, bind, error_text, message_html, slot_of
 from .uploads import ACCEPTED, store_upload
 from .form import SECTION_CLASSES
 
 COLUMN_FIELDS = ("text_column", "label_column", "text_pair_column")
 PREVIEW_ROWS = 10
+DATA_SLOTS = ("task", "data.train", "data.columns", "data.validation", "data.test", "data")   # run_check's first outputs
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -48,7 +50,18 @@ def _builtin_choices(lang: str) -> list[tuple[str, str]]:
     return [(f"{name} · {entry[2]} ({entry[3]})", name) for name, entry in BUILTIN.items()]
 
 
-def source_picker(ctx: AppContext, split: str, modes: tuple[str, ...]):
+@dataclass(frozen=True)
+class SourcePicker:
+    """Where one split's data comes from: a mode radio, a built-in set, an upload (stored as a file path) or a hub
+    id; mode, builtin, stored and hub are the form entry data.<split>."""
+    mode: gr.Radio
+    builtin: gr.Dropdown
+    upload: gr.File
+    stored: gr.Textbox
+    hub: gr.Textbox
+
+
+def source_picker(ctx: AppContext, split: str, modes: tuple[str, ...]) -> SourcePicker:
     """Widgets choosing where one split's data comes from; registers the form entry data.<split>."""
     tr = ctx.tr
     mode0, builtin0, file0, hub0 = source_fields(getattr(ctx.form.initial.data, split), "sentiment")
@@ -64,10 +77,14 @@ def source_picker(ctx: AppContext, split: str, modes: tuple[str, ...]):
                   placeholder="imdb", elem_id=f"data-{split}-hub")
     ctx.form.add(f"data.{split}", [mode, builtin, stored, hub], source_value,
                  lambda v: source_fields(v, "sentiment"))
-    mode.change(lambda m: [gr.update(visible=m == "builtin"), gr.update(visible=m == "upload"),
-                           gr.update(visible=m == "upload"), gr.update(visible=m == "hub")],
-                mode, [builtin, upload, stored, hub], show_progress="hidden")
-    return {"mode": mode, "builtin": builtin, "upload": upload, "stored": stored, "hub": hub}
+    mode.change(show_source, mode, [builtin, upload, stored, hub], show_progress="hidden")
+    return SourcePicker(mode, builtin, upload, stored, hub)
+
+
+def show_source(m):
+    """The pickers of the chosen mode visible: [builtin, upload, stored, hub]."""
+    return [gr.update(visible=m == "builtin"), gr.update(visible=m == "upload"), gr.update(visible=m == "upload"),
+            gr.update(visible=m == "hub")]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -119,9 +136,30 @@ def task_choices(lang: str) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class DataTab:
+    """The Data tab's components: the task picker and its knob groups, the three source pickers, the column fields,
+    the message slots (by slot name, DATA_SLOTS), the Check button and what the check shows."""
+    task: gr.Dropdown
+    task_groups: dict               # task name -> (its knob group, whether it has knobs)
+    train: SourcePicker
+    validation: SourcePicker
+    test: SourcePicker
+    columns: dict                   # COLUMN_FIELDS -> the column widget
+    msgs: dict                      # DATA_SLOTS -> the message slot
+    check: gr.Button
+    summary: gr.HTML
+    preview: gr.Dataframe
+    counts: gr.Plot
+
+    def check_io(self, session: gr.State, form) -> tuple[list, list]:
+        """Inputs and outputs of run_check: the whole form in; messages, summary, preview, counts, columns out."""
+        return ([session, *form.inputs], [*(self.msgs[k] for k in DATA_SLOTS), self.summary, self.preview,
+                                           self.counts, *(self.columns[f] for f in COLUMN_FIELDS)])
+
+
+def build(ctx: AppContext) -> DataTab:
     tr, form = ctx.tr, ctx.form
-    session = ctx.parts["session"]
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=360):
             tr.make(gr.Markdown, text="data.intro", elem_classes="wb-intro")
@@ -163,89 +201,100 @@ def build(ctx: AppContext) -> dict:
 
     msgs = {"task": task_msg, "data.train": train_msg, "data.columns": cols_msg, "data.validation": val_msg,
             "data.test": test_msg, "data": data_msg}
-    col_widgets = [cols[f] for f in COLUMN_FIELDS]
+    task.change(bind(show_task_knobs, {n: has for n, (_, has) in task_groups.items()}), task,
+                [g for g, _ in task_groups.values()], show_progress="hidden")
+    return DataTab(task, task_groups, train_src, val_src, test_src, cols, msgs, check, summary, preview, counts)
 
-    def run_check(session_state, *values, guess: bool = False):
-        """Preview + validation for the current task and data fields; messages go next to their field. With
-        `guess` (a new source), column fields not found in the data are set from the real columns."""
-        lang = session_state["lang"]
-        out_msgs = {k: "" for k in msgs}
-        col_updates = [gr.update() for _ in COLUMN_FIELDS]
-        if not form.to_dict(values)["data"].get("train"):   # upload mode before a file, or an empty hub id
-            out_msgs["data.train"] = message_html(i18n.t("data.choose", lang), "info")
-            return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
-        try:
-            cfg = partial_config(form, values)
-            info = inspect(cfg)
-        except Exception as e:   # WorkbenchError: a message for the user; anything else: shown, not raised
-            slot = slot_of(e) if isinstance(e, WorkbenchError) else "data.train"
-            out_msgs[slot if slot in msgs else "data"] = message_html(error_text(e, lang))
-            return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
-        columns = info["columns"]
-        guesses = {f: getattr(cfg.data, f) or "" for f in COLUMN_FIELDS}
-        if guess:
-            guesses = {"text_column": guess_column(columns, cfg.data.text_column, ("text", "sentence", "content",
-                                                                                 "review", "question"), 0),
-                       "label_column": guess_column(columns, cfg.data.label_column, ("label", "labels", "tags",
-                                                                                   "category"), -1),
-                       "text_pair_column": cfg.data.text_pair_column if cfg.data.text_pair_column in columns else ""}
-        col_updates = [gr.update(choices=([("—", "")] if f == "text_pair_column" else []) + [(c, c) for c in columns],
-                                 value=guesses[f]) for f in COLUMN_FIELDS]
-        changed = any(guesses[f] != getattr(cfg.data, f) for f in COLUMN_FIELDS[:2])
-        try:   # the full check as a run would do it (with the columns shown)
-            full = RunConfig.from_dict({**cfg.to_dict(), "data": {**cfg.to_dict()["data"],
-                                        **{f: guesses[f] or None for f in COLUMN_FIELDS}}})
-            task_obj = TASKS.get(full.task.name)(full.task.options, full.data, full.model)
-            splits = wb_data.load(full.data, task_obj, full.train.seed)
-            sizes = " · ".join(f"{k} {len(v):,}" for k, v in splits.items())
-            ok = i18n.t("data.ok", lang, sizes=sizes) + (" " + i18n.t("data.columns_guessed", lang) if changed else "")
-            out_msgs["data.train"] = message_html(ok, "ok")
-        except Exception as e:
-            slot = slot_of(e) if isinstance(e, WorkbenchError) else "data.train"
-            out_msgs[slot if slot in msgs else "data"] = message_html(error_text(e, lang))
-        head = i18n.t("data.summary", lang, rows=f"{info['rows']:,}", columns=", ".join(columns))
-        return [*out_msgs.values(), f'<div class="wb-summary">{html.escape(head)}</div>', info["frame"],
-                plots.counts_figure(info["counts"], lang), *col_updates]
 
-    def on_upload(path, session_state):
-        if not path:
-            return gr.update(), ""
-        try:
-            if ctx.shared:       # the user's own uploads folder, within the host's size and disk limits
-                return str(ctx.host.store_upload(ctx.owner(session_state), path, store_upload)), ""
-            return str(store_upload(path, ctx.uploads_dir)), ""
-        except WorkbenchError as e:
-            return gr.update(), message_html(error_text(e, session_state["lang"]))
+def wire(ctx: AppContext, tab: DataTab, session: gr.State) -> None:
+    """The events that read the whole form (uploads, source changes, Check): called once every tab is built."""
+    check_io = tab.check_io(session, ctx.form)
+    check, check_new = bind(run_check, ctx), bind(check_new_source, ctx)
+    for split, src in (("train", tab.train), ("validation", tab.validation), ("test", tab.test)):
+        ev = src.upload.upload(bind(on_upload, ctx), [src.upload, session], [src.stored, tab.msgs[f"data.{split}"]],
+                               show_progress="hidden")
+        ev.then(check_new if split == "train" else check, *check_io, show_progress="minimal")
+    for trigger in (tab.train.hub.submit, tab.train.mode.input):
+        trigger(check_new, *check_io, show_progress="minimal")
+    for trigger in (tab.task.input, tab.check.click, tab.columns["text_column"].input,
+                    tab.columns["label_column"].input):
+        trigger(check, *check_io, show_progress="minimal")
+    tab.train.builtin.input(on_builtin, tab.train.builtin, tab.task, show_progress="hidden") \
+        .then(check_new, *check_io, show_progress="minimal")
 
-    def on_builtin(name):
-        """A built-in set suits one task: choose it when that task exists."""
-        suits = BUILTIN.get(name, (None,) * 4)[3]
-        return gr.update(value=suits) if suits in TASKS.names() else gr.update()
 
-    task.change(lambda n: [gr.update(visible=n == name and has) for name, (_, has) in task_groups.items()],
-                task, [g for g, _ in task_groups.values()], show_progress="hidden")
+# ---- handlers (module-level: tests call them with the app's context) ---------------------------------------------
+def run_check(ctx: AppContext, session_state, *values, guess: bool = False):
+    """Preview + validation for the current task and data fields; messages go next to their field (DATA_SLOTS
+    order), then summary, preview, label counts and the column fields. With `guess` (a new source), column fields
+    not found in the data are set from the real columns."""
+    form = ctx.form
+    lang = session_state["lang"]
+    out_msgs = {k: "" for k in DATA_SLOTS}
+    col_updates = [gr.update() for _ in COLUMN_FIELDS]
+    if not form.to_dict(values)["data"].get("train"):   # upload mode before a file, or an empty hub id
+        out_msgs["data.train"] = message_html(i18n.t("data.choose", lang), "info")
+        return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
+    try:
+        cfg = partial_config(form, values)
+        info = inspect(cfg)
+    except Exception as e:   # WorkbenchError: a message for the user; anything else: shown, not raised
+        slot = slot_of(e) if isinstance(e, WorkbenchError) else "data.train"
+        out_msgs[slot if slot in out_msgs else "data"] = message_html(error_text(e, lang))
+        return [*out_msgs.values(), "", gr.update(value=None), plots.counts_figure({}, lang), *col_updates]
+    columns = info["columns"]
+    guesses = {f: getattr(cfg.data, f) or "" for f in COLUMN_FIELDS}
+    if guess:
+        guesses = {"text_column": guess_column(columns, cfg.data.text_column, ("text", "sentence", "content",
+                                                                             "review", "question"), 0),
+                   "label_column": guess_column(columns, cfg.data.label_column, ("label", "labels", "tags",
+                                                                               "category"), -1),
+                   "text_pair_column": cfg.data.text_pair_column if cfg.data.text_pair_column in columns else ""}
+    col_updates = [gr.update(choices=([("—", "")] if f == "text_pair_column" else []) + [(c, c) for c in columns],
+                             value=guesses[f]) for f in COLUMN_FIELDS]
+    changed = any(guesses[f] != getattr(cfg.data, f) for f in COLUMN_FIELDS[:2])
+    try:   # the full check as a run would do it (with the columns shown)
+        full = RunConfig.from_dict({**cfg.to_dict(), "data": {**cfg.to_dict()["data"],
+                                    **{f: guesses[f] or None for f in COLUMN_FIELDS}}})
+        task_obj = TASKS.get(full.task.name)(full.task.options, full.data, full.model)
+        splits = wb_data.load(full.data, task_obj, full.train.seed)
+        sizes = " · ".join(f"{k} {len(v):,}" for k, v in splits.items())
+        ok = i18n.t("data.ok", lang, sizes=sizes) + (" " + i18n.t("data.columns_guessed", lang) if changed else "")
+        out_msgs["data.train"] = message_html(ok, "ok")
+    except Exception as e:
+        slot = slot_of(e) if isinstance(e, WorkbenchError) else "data.train"
+        out_msgs[slot if slot in out_msgs else "data"] = message_html(error_text(e, lang))
+    head = i18n.t("data.summary", lang, rows=f"{info['rows']:,}", columns=", ".join(columns))
+    return [*out_msgs.values(), f'<div class="wb-summary">{html.escape(head)}</div>', info["frame"],
+            plots.counts_figure(info["counts"], lang), *col_updates]
 
-    def check_new_source(*args):
-        return run_check(*args, guess=True)
 
-    def wire():   # after every tab is built: the check reads the whole form
-        check_io = ([session, *form.inputs], [*msgs.values(), summary, preview, counts, *col_widgets])
-        for split, src, msg in (("train", train_src, train_msg), ("validation", val_src, val_msg),
-                                ("test", test_src, test_msg)):
-            ev = src["upload"].upload(on_upload, [src["upload"], session], [src["stored"], msg],
-                                      show_progress="hidden")
-            ev.then(check_new_source if split == "train" else run_check, *check_io, show_progress="minimal")
-        for trigger in (train_src["hub"].submit, train_src["mode"].input):
-            trigger(check_new_source, *check_io, show_progress="minimal")
-        for trigger in (task.input, check.click, cols["text_column"].input, cols["label_column"].input):
-            trigger(run_check, *check_io, show_progress="minimal")
-        train_src["builtin"].input(on_builtin, train_src["builtin"], task, show_progress="hidden") \
-            .then(check_new_source, *check_io, show_progress="minimal")
-        ctx.parts["data_check"] = (run_check, *check_io)
+def check_new_source(ctx: AppContext, session_state, *values):
+    """run_check for a new training source: column fields the data lacks are guessed from its columns."""
+    return run_check(ctx, session_state, *values, guess=True)
 
-    ctx.later.append(wire)
-    ctx.parts.update(data_msgs=msgs, task=task)
-    return {"task": task}
+
+def on_upload(ctx: AppContext, path, session_state):
+    """An uploaded file copied into the uploads folder (shared mode: the user's own): (stored path, message)."""
+    if not path:
+        return gr.update(), ""
+    try:
+        if ctx.shared:       # the user's own uploads folder, within the host's size and disk limits
+            return str(ctx.host.store_upload(ctx.owner(session_state), path, store_upload)), ""
+        return str(store_upload(path, ctx.uploads_dir)), ""
+    except WorkbenchError as e:
+        return gr.update(), message_html(error_text(e, session_state["lang"]))
+
+
+def on_builtin(name):
+    """A built-in set suits one task: choose it when that task exists."""
+    suits = BUILTIN.get(name, (None,) * 4)[3]
+    return gr.update(value=suits) if suits in TASKS.names() else gr.update()
+
+
+def show_task_knobs(has_knobs: dict[str, bool], name):
+    """The chosen task's knob group visible (when it has knobs), the others hidden (in `has_knobs` order)."""
+    return [gr.update(visible=n == name and has) for n, has in has_knobs.items()]
 
 
 def form_info(section: str, name: str):

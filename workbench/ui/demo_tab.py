@@ -5,13 +5,14 @@ and an input box every model of the story answers. Presenter view: large fonts, 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import gradio as gr
 
 from .. import store
 from ..demo import STORIES
 from . import i18n, plots
-from .common import AppContext, error_text, fmt_count, fmt_value, message_html
+from .common import AppContext, bind, error_text, fmt_count, fmt_value, message_html
 
 POLL_S = 1.0
 PRESENTER_CSS = ("<style>#tab-demo{font-size:1.3rem}#tab-demo .wb-demo-now{font-size:1.6rem}"
@@ -115,9 +116,32 @@ def answers_html(answers: list[dict], roles: list[str], lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-def build(ctx: AppContext, runner) -> dict:
+@dataclass(frozen=True)
+class DemoTab:
+    """The Demo tab's components: one Start button per story, what is happening now, the presenter switch, the
+    live loss curve, the side-by-side result and the input box every model of the story answers."""
+    starts: dict                    # story name -> its Start button
+    now: gr.HTML
+    presenter: gr.Checkbox
+    stop: gr.Button
+    style: gr.HTML
+    msg: gr.HTML
+    plot: gr.Plot
+    side: gr.HTML
+    box: gr.Textbox
+    ask: gr.Button
+    answers: gr.HTML
+    timer: gr.Timer
+    view: gr.State
+
+    def poll_io(self, session: gr.State) -> tuple[list, list]:
+        """Inputs and outputs of `poll` (also run on page load and after a language switch)."""
+        return [self.view, session], [self.view, self.timer, self.now, self.side, self.plot]
+
+
+def build(ctx: AppContext, session: gr.State, runner) -> DemoTab:
+    """`runner`: the workbench.demo.DemoRunner that starts the stories' runs."""
     tr = ctx.tr
-    session = ctx.parts["session"]
     view = gr.State({"drawn": -1, "run": None})
     tr.make(gr.Markdown, text="demo.intro", elem_classes="wb-intro")
     starts = {}
@@ -147,54 +171,61 @@ def build(ctx: AppContext, runner) -> dict:
                 ask = tr.make(gr.Button, text="demo.ask", scale=1, elem_id="demo-ask")
             answers = gr.HTML(elem_id="demo-answers")
     timer = gr.Timer(POLL_S, active=False)
+    tab = DemoTab(starts, now, presenter, stop, style, msg, plot, side, box, ask, answers, timer, view)
 
-    def poll(view_state, session_state):
-        lang = session_state["lang"]
-        state = runner.state()
-        run_id = state.get("current_run") or (state.get("run_ids") or [None])[-1]
-        snap = ctx.manager.snapshot(run_id) if run_id else None
-        events = store.read_metrics(store.RunPaths(ctx.runs_dir / run_id)) if run_id else []
-        redraw = (run_id != view_state["run"] or len(events) != view_state["drawn"]
-                  or lang != view_state.get("lang"))    # a language switch blanks the plot: draw it again
-        new = {"drawn": len(events), "run": run_id, "lang": lang}
-        active = state.get("phase") in ("running", "comparing")
-        return [new, gr.Timer(active=active), now_html(state, snap, lang), side_html(state, lang),
-                plots.loss_figure(events, lang) if redraw else gr.skip()]
-
-    poll_io = ([view, session], [view, timer, now, side, plot])
-    timer.tick(poll, *poll_io, show_progress="hidden", concurrency_limit=None)
-
-    def on_start(story, session_state):
-        lang = session_state["lang"]
-        try:
-            runner.start(story)
-        except Exception as e:
-            return message_html(error_text(e, lang)), gr.Timer(active=False), ""
-        return "", gr.Timer(active=True), ""
-
+    timer.tick(bind(poll, ctx, runner), *tab.poll_io(session), show_progress="hidden", concurrency_limit=None)
     for story, button in starts.items():
-        button.click(lambda s, story=story: on_start(story, s), session, [msg, timer, answers],
-                     show_progress="hidden")
+        button.click(bind(on_start, runner, story), session, [msg, timer, answers], show_progress="hidden")
+    stop.click(bind(on_stop, runner), session, [msg, timer], show_progress="hidden")
+    presenter.change(presenter_css, presenter, style, show_progress="hidden")
+    ask.click(bind(on_ask, runner), [box, session], answers, concurrency_limit=1)
+    box.submit(bind(on_ask, runner), [box, session], answers, concurrency_limit=1)
+    return tab
 
-    def on_stop(session_state):
-        runner.stop()
-        return message_html(t("demo.stopping", session_state["lang"]), "info"), gr.Timer(active=True)
 
-    stop.click(on_stop, session, [msg, timer], show_progress="hidden")
-    presenter.change(lambda on: PRESENTER_CSS if on else "", presenter, style, show_progress="hidden")
+# ---- handlers (module-level: tests call them with the app's context and the runner) ------------------------------
+def poll(ctx: AppContext, runner, view_state, session_state):
+    """What the story is doing now, its result so far and the current run's loss curve (redrawn when it grew)."""
+    lang = session_state["lang"]
+    state = runner.state()
+    run_id = state.get("current_run") or (state.get("run_ids") or [None])[-1]
+    snap = ctx.manager.snapshot(run_id) if run_id else None
+    events = store.read_metrics(store.RunPaths(ctx.runs_dir / run_id)) if run_id else []
+    redraw = (run_id != view_state["run"] or len(events) != view_state["drawn"]
+              or lang != view_state.get("lang"))    # a language switch blanks the plot: draw it again
+    new = {"drawn": len(events), "run": run_id, "lang": lang}
+    active = state.get("phase") in ("running", "comparing")
+    return [new, gr.Timer(active=active), now_html(state, snap, lang), side_html(state, lang),
+            plots.loss_figure(events, lang) if redraw else gr.skip()]
 
-    def on_ask(text, session_state):
-        lang = session_state["lang"]
-        state = runner.state()
-        try:
-            out = runner.answer(text or "")
-        except Exception as e:
-            return message_html(error_text(e, lang))
-        comp = (state.get("result") or {}).get("comparison")
-        roles = [m["role"] for m in comp["models"]] if comp else ["scratch"]
-        return answers_html(out, roles, lang)
 
-    ask.click(on_ask, [box, session], answers, concurrency_limit=1)
-    box.submit(on_ask, [box, session], answers, concurrency_limit=1)
-    ctx.parts.update(demo_poll=(poll, *poll_io), demo_timer=timer)
-    return {"timer": timer}
+def on_start(runner, story, session_state):
+    """Start a story: (message, timer, answers cleared)."""
+    lang = session_state["lang"]
+    try:
+        runner.start(story)
+    except Exception as e:
+        return message_html(error_text(e, lang)), gr.Timer(active=False), ""
+    return "", gr.Timer(active=True), ""
+
+
+def on_stop(runner, session_state):
+    runner.stop()
+    return message_html(t("demo.stopping", session_state["lang"]), "info"), gr.Timer(active=True)
+
+
+def presenter_css(on):
+    return PRESENTER_CSS if on else ""
+
+
+def on_ask(runner, text, session_state):
+    """One input answered by every model of the story (the scratch story: its one model)."""
+    lang = session_state["lang"]
+    state = runner.state()
+    try:
+        out = runner.answer(text or "")
+    except Exception as e:
+        return message_html(error_text(e, lang))
+    comp = (state.get("result") or {}).get("comparison")
+    roles = [m["role"] for m in comp["models"]] if comp else ["scratch"]
+    return answers_html(out, roles, lang)

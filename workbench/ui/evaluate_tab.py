@@ -4,6 +4,7 @@ metrics, size, latency, retention — the examples where they disagree, and one 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -12,7 +13,7 @@ import pandas as pd
 from .. import safety, store
 from ..errors import WorkbenchError
 from . import i18n, plots
-from .common import AppContext, error_text, fmt_count, fmt_value, message_html
+from .common import AppContext, bind, error_text, fmt_count, fmt_value, message_html
 from ..evaluate.compare import resolve_refs
 from ..tasks import TASKS
 from ..evaluate.compare import answer_all, compare
@@ -98,9 +99,33 @@ def input_kind(refs: list[str], runs_dir: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class EvaluateTab:
+    """The Evaluate tab's components: the models and settings of a comparison, its results, and the try-it box
+    (text, or question + context for QA) with its answers."""
+    chosen: gr.Dropdown
+    split: gr.Radio
+    limit: gr.Number
+    retention: gr.Checkbox
+    memory: gr.Checkbox
+    run: gr.Button
+    msg: gr.HTML
+    summary: gr.HTML
+    table: gr.Dataframe
+    notes: gr.HTML
+    disagree: gr.Dataframe
+    text: gr.Textbox
+    question: gr.Textbox
+    context: gr.Textbox
+    ask: gr.Button
+    ask_msg: gr.HTML
+    answers: gr.Dataframe
+    probs: gr.Plot
+    spans: list
+
+
+def build(ctx: AppContext, session: gr.State) -> EvaluateTab:
     tr = ctx.tr
-    session = ctx.parts["session"]
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=400):
             tr.make(gr.Markdown, text="eval.intro", elem_classes="wb-intro")
@@ -136,69 +161,77 @@ def build(ctx: AppContext) -> dict:
         spans = [gr.HighlightedText(visible=False, combine_adjacent=True, elem_id=f"eval-span-{i}")
                  for i in range(MAX_MODELS)]
 
-    def on_compare(refs, split_name, n, keep, mem, session_state, progress=gr.Progress()):
-        lang = session_state["lang"]
-        try:
-            if not refs or len(refs) < 2:
-                raise WorkbenchError(i18n.t("eval.pick", lang, n=MAX_MODELS))
-            result = compare(ctx.refs(session_state, refs), split=split_name, runs_dir=ctx.folder(session_state),
-                             max_examples=int(n) if n else None, retention=bool(keep), memory=bool(mem),
-                             cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
-        except Exception as e:   # engine messages (and anything unexpected) show in the page
-            return message_html(error_text(e, lang)), "", None, "", None
-        head = i18n.t("eval.summary", lang, task=result["task"], split=result["split"],
-                      n=f"{result['n_examples']:,}", metric=result["main_metric"])
-        note_html = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
-        n_dis = len(result["disagreements"])
-        return ("", f'<div class="wb-summary">{html.escape(head)}</div>', metrics_frame(result, lang),
-                f'<ul class="wb-note">{note_html}</ul>' if note_html else "",
-                disagreements_frame(result, lang) if n_dis else pd.DataFrame({i18n.t("eval.agree", lang): []}))
-
-    run.click(on_compare, [chosen, split, limit, retention, memory, session], [msg, summary, table, notes, disagree],
-              concurrency_limit=1)
-
-    def on_models(refs, session_state):
-        try:
-            kind = input_kind(ctx.refs(session_state, refs), ctx.folder(session_state))
-        except WorkbenchError:
-            kind = "text"
-        return gr.update(visible=kind != "qa"), gr.update(visible=kind == "qa"), gr.update(visible=kind == "qa")
-
-    chosen.change(on_models, [chosen, session], [text, question, context], show_progress="hidden")
-    chosen.focus(lambda s: gr.update(choices=visible_choices(ctx, s)), session, chosen,
-                 show_progress="hidden")
-
-    def on_ask(refs, t, q, c, session_state):
-        lang = session_state["lang"]
-        hidden = [gr.update(visible=False)] * MAX_MODELS
-        try:
-            if not refs:
-                raise WorkbenchError(i18n.t("eval.pick_any", lang))
-            refs = ctx.refs(session_state, refs)                 # shared mode: only what this user may see
-            if input_kind(refs, ctx.folder(session_state)) == "qa":
-                value = {"question": (q or "").strip(), "context": (c or "").strip()}
-                empty = not (value["question"] and value["context"])
-            else:
-                value = (t or "").strip()
-                empty = not value
-            if empty:
-                raise WorkbenchError(i18n.t("eval.empty_input", lang))
-            out = answer_all(list(refs), value, runs_dir=ctx.folder(session_state), cache=ctx.cache)
-        except Exception as e:
-            return [message_html(error_text(e, lang)), None, gr.update(visible=False), *hidden]
-        frame = pd.DataFrame([[a["model"], a["display"], fmt_value(a["confidence"]) if a["confidence"] is not None
-                               else "–"] for a in out], columns=[i18n.t(f"col.{c}", lang) for c in ("model", "answer", "confidence")])
-        has_probs = any((a.get("detail") or {}).get("probs") for a in out)
-        span_updates = []
-        for i in range(MAX_MODELS):   # entities / answer spans highlighted, one box per model
-            mark = highlighted(out[i]) if i < len(out) else None
-            span_updates.append(gr.update(visible=mark is not None, value=mark,
-                                          label=out[i]["model"] if mark else None))
-        return ["", frame, gr.update(visible=has_probs, value=plots.probability_figure(out, lang) if has_probs
-                                     else None), *span_updates]
-
+    run.click(bind(on_compare, ctx), [chosen, split, limit, retention, memory, session],
+              [msg, summary, table, notes, disagree], concurrency_limit=1)
+    chosen.change(bind(on_models, ctx), [chosen, session], [text, question, context], show_progress="hidden")
+    chosen.focus(bind(choices_update, ctx), session, chosen, show_progress="hidden")
     ask_io = ([chosen, text, question, context, session], [ask_msg, answers, probs, *spans])
-    ask.click(on_ask, *ask_io, concurrency_limit=1)
-    text.submit(on_ask, *ask_io, concurrency_limit=1)
-    ctx.parts.update(eval_models=chosen, on_compare=on_compare, on_ask=on_ask)
-    return {"chosen": chosen}
+    ask.click(bind(on_ask, ctx), *ask_io, concurrency_limit=1)
+    text.submit(bind(on_ask, ctx), *ask_io, concurrency_limit=1)
+    return EvaluateTab(chosen, split, limit, retention, memory, run, msg, summary, table, notes, disagree, text,
+                       question, context, ask, ask_msg, answers, probs, spans)
+
+
+# ---- handlers (module-level: tests call them with the app's context) ---------------------------------------------
+def on_compare(ctx: AppContext, refs, split_name, n, keep, mem, session_state, progress=gr.Progress()):
+    """Compare the chosen models: (message, summary, metrics table, notes, disagreements)."""
+    lang = session_state["lang"]
+    try:
+        if not refs or len(refs) < 2:
+            raise WorkbenchError(i18n.t("eval.pick", lang, n=MAX_MODELS))
+        result = compare(ctx.refs(session_state, refs), split=split_name, runs_dir=ctx.folder(session_state),
+                         max_examples=int(n) if n else None, retention=bool(keep), memory=bool(mem),
+                         cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
+    except Exception as e:   # engine messages (and anything unexpected) show in the page
+        return message_html(error_text(e, lang)), "", None, "", None
+    head = i18n.t("eval.summary", lang, task=result["task"], split=result["split"],
+                  n=f"{result['n_examples']:,}", metric=result["main_metric"])
+    note_html = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
+    n_dis = len(result["disagreements"])
+    return ("", f'<div class="wb-summary">{html.escape(head)}</div>', metrics_frame(result, lang),
+            f'<ul class="wb-note">{note_html}</ul>' if note_html else "",
+            disagreements_frame(result, lang) if n_dis else pd.DataFrame({i18n.t("eval.agree", lang): []}))
+
+
+def on_models(ctx: AppContext, refs, session_state):
+    """The try-it box for these models: a text box, or question + context for QA."""
+    try:
+        kind = input_kind(ctx.refs(session_state, refs), ctx.folder(session_state))
+    except WorkbenchError:
+        kind = "text"
+    return gr.update(visible=kind != "qa"), gr.update(visible=kind == "qa"), gr.update(visible=kind == "qa")
+
+
+def choices_update(ctx: AppContext, session_state):
+    return gr.update(choices=visible_choices(ctx, session_state))
+
+
+def on_ask(ctx: AppContext, refs, t, q, c, session_state):
+    """One input answered by every chosen model: (message, answers, probabilities plot, *highlighted spans)."""
+    lang = session_state["lang"]
+    hidden = [gr.update(visible=False)] * MAX_MODELS
+    try:
+        if not refs:
+            raise WorkbenchError(i18n.t("eval.pick_any", lang))
+        refs = ctx.refs(session_state, refs)                 # shared mode: only what this user may see
+        if input_kind(refs, ctx.folder(session_state)) == "qa":
+            value = {"question": (q or "").strip(), "context": (c or "").strip()}
+            empty = not (value["question"] and value["context"])
+        else:
+            value = (t or "").strip()
+            empty = not value
+        if empty:
+            raise WorkbenchError(i18n.t("eval.empty_input", lang))
+        out = answer_all(list(refs), value, runs_dir=ctx.folder(session_state), cache=ctx.cache)
+    except Exception as e:
+        return [message_html(error_text(e, lang)), None, gr.update(visible=False), *hidden]
+    frame = pd.DataFrame([[a["model"], a["display"], fmt_value(a["confidence"]) if a["confidence"] is not None
+                           else "–"] for a in out], columns=[i18n.t(f"col.{c}", lang) for c in ("model", "answer", "confidence")])
+    has_probs = any((a.get("detail") or {}).get("probs") for a in out)
+    span_updates = []
+    for i in range(MAX_MODELS):   # entities / answer spans highlighted, one box per model
+        mark = highlighted(out[i]) if i < len(out) else None
+        span_updates.append(gr.update(visible=mark is not None, value=mark,
+                                      label=out[i]["model"] if mark else None))
+    return ["", frame, gr.update(visible=has_probs, value=plots.probability_figure(out, lang) if has_probs
+                                 else None), *span_updates]

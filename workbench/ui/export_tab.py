@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -16,7 +17,7 @@ from .. import safety, store
 from ..errors import WorkbenchError
 from . import i18n
 from . import publish_section
-from .common import AppContext, error_text, fmt_value, message_html
+from .common import AppContext, bind, error_text, fmt_value, message_html
 from ..export.formats import FORMATS, export
 
 
@@ -53,9 +54,30 @@ def _mb(n) -> str:
     return f"{n / 2**20:.1f}" if isinstance(n, (int, float)) else "–"
 
 
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class ExportTab:
+    """The Export tab's components: the run, the format and its description, the check's settings, the result
+    (folder, report, files, model card) and the Publish section."""
+    run: gr.Dropdown
+    fmt: gr.Radio
+    about: gr.HTML
+    limit: gr.Number
+    memory: gr.Checkbox
+    go: gr.Button
+    msg: gr.HTML
+    where: gr.HTML
+    table: gr.Dataframe
+    files: gr.File
+    card: gr.Markdown
+    publish: publish_section.PublishSection
+
+    def about_io(self, session: gr.State) -> tuple[list, list]:
+        """Inputs and outputs of `show_about` (also run after a language switch)."""
+        return [self.fmt, session], [self.about]
+
+
+def build(ctx: AppContext, session: gr.State) -> ExportTab:
     tr = ctx.tr
-    session = ctx.parts["session"]
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=340):
             tr.make(gr.Markdown, text="export.intro", elem_classes="wb-intro")
@@ -75,33 +97,42 @@ def build(ctx: AppContext) -> dict:
             files = tr.make(gr.File, label="export.files", file_count="multiple", interactive=False,
                             elem_id="export-files")
             card = gr.Markdown(elem_id="export-card", max_height=520)
+    publish = publish_section.build(ctx, session, run)   # the Publish section (Hugging Face Hub)
+    tab = ExportTab(run, fmt, about, limit, memory, go, msg, where, table, files, card, publish)
 
-    def show_about(f, session_state):   # the chosen format's description, in the page's language
-        return message_html(i18n.format_description(f, session_state["lang"]), "info")
+    fmt.change(show_about, *tab.about_io(session), show_progress="hidden")
+    run.focus(bind(run_choices_update, ctx), session, run, show_progress="hidden")
+    go.click(bind(on_export, ctx), [run, fmt, limit, memory, session], [msg, where, table, files, card],
+             concurrency_limit=1)
+    return tab
 
-    fmt.change(show_about, [fmt, session], about, show_progress="hidden")
-    ctx.parts["export_about"] = (show_about, [fmt, session], about)
-    run.focus(lambda s: gr.update(choices=finished_runs(ctx.folder(s))), session, run, show_progress="hidden")
 
-    def on_export(run_id, fmt_name, n, mem, session_state, progress=gr.Progress()):
-        lang = session_state["lang"]
-        try:
-            if not run_id:
-                raise WorkbenchError(i18n.t("export.pick", lang))
-            paths = ctx.run(session_state, run_id, write=True)     # shared mode: only the user's own runs
-            folder = export(str(paths.root), fmt_name, runs_dir=paths.root.parent, max_examples=int(n) if n else None,
-                            memory=bool(mem), cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
-        except Exception as e:   # engine messages (and anything unexpected) show in the page
-            return message_html(error_text(e, lang)), "", None, None, ""
-        report = json.loads((folder / "report.json").read_text())
-        readme = folder / "README.md"
-        # copies in a temporary folder: gradio serves them without opening the runs folder to the browser
-        out = Path(tempfile.mkdtemp(prefix="wb-export-"))
-        handed = [shutil.copy(p, out / p.name) for p in (folder / "report.json", readme) if p.is_file()]
-        where_html = message_html(i18n.t("export.done", lang, folder=str(folder)), "ok")
-        return ("", where_html, report_frame(report, lang), [str(p) for p in handed],
-                readme.read_text(encoding="utf-8") if readme.is_file() else "")
+# ---- handlers (module-level: tests call them with the app's context) ---------------------------------------------
+def show_about(f, session_state):
+    """The chosen format's description, in the page's language."""
+    return message_html(i18n.format_description(f, session_state["lang"]), "info")
 
-    go.click(on_export, [run, fmt, limit, memory, session], [msg, where, table, files, card], concurrency_limit=1)
-    ctx.parts["on_export"] = on_export
-    return {"run": run, "publish": publish_section.build(ctx, run)}   # the Publish section (Hugging Face Hub)
+
+def run_choices_update(ctx: AppContext, session_state):
+    return gr.update(choices=finished_runs(ctx.folder(session_state)))
+
+
+def on_export(ctx: AppContext, run_id, fmt_name, n, mem, session_state, progress=gr.Progress()):
+    """Export the run and check it: (message, where it is, report table, files to download, model card)."""
+    lang = session_state["lang"]
+    try:
+        if not run_id:
+            raise WorkbenchError(i18n.t("export.pick", lang))
+        paths = ctx.run(session_state, run_id, write=True)     # shared mode: only the user's own runs
+        folder = export(str(paths.root), fmt_name, runs_dir=paths.root.parent, max_examples=int(n) if n else None,
+                        memory=bool(mem), cache=ctx.cache, progress=lambda f, m: progress(f, desc=m))
+    except Exception as e:   # engine messages (and anything unexpected) show in the page
+        return message_html(error_text(e, lang)), "", None, None, ""
+    report = json.loads((folder / "report.json").read_text())
+    readme = folder / "README.md"
+    # copies in a temporary folder: gradio serves them without opening the runs folder to the browser
+    out = Path(tempfile.mkdtemp(prefix="wb-export-"))
+    handed = [shutil.copy(p, out / p.name) for p in (folder / "report.json", readme) if p.is_file()]
+    where_html = message_html(i18n.t("export.done", lang, folder=str(folder)), "ok")
+    return ("", where_html, report_frame(report, lang), [str(p) for p in handed],
+            readme.read_text(encoding="utf-8") if readme.is_file() else "")

@@ -4,6 +4,7 @@ layers, hidden size, vocabulary) and what the choice means."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -11,7 +12,7 @@ import gradio as gr
 from ..model import catalogue as models
 from .. import store
 from . import i18n
-from .common import AppContext, error_text, fmt_count, message_html
+from .common import AppContext, bind, error_text, fmt_count, message_html
 
 MODES = ("catalogue", "folder", "run", "hub")
 
@@ -57,7 +58,23 @@ def facts_html(info: dict, lang: str) -> str:
             f'<table class="wb-facts">{body}</table></div>')
 
 
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class ModelTab:
+    """The Model tab's components: the source picker (one form entry, model.name), its message slot and the facts."""
+    mode: gr.Radio
+    catalogue: gr.Dropdown
+    folder: gr.Textbox
+    run: gr.Dropdown
+    hub: gr.Textbox
+    msg: gr.HTML
+    facts: gr.HTML
+
+    def describe_io(self, session: gr.State) -> tuple[list, list]:
+        """Inputs and outputs of `describe` (also run on page load and after a language switch or a loaded YAML)."""
+        return [self.mode, self.catalogue, self.folder, self.run, self.hub, session], [self.facts, self.msg]
+
+
+def build(ctx: AppContext, session: gr.State) -> ModelTab:
     tr, form = ctx.tr, ctx.form
     m0, cat0, folder0, run0, hub0 = fields_of(form.initial.model.name, ctx.runs_dir)
     with gr.Row(equal_height=False):
@@ -83,35 +100,38 @@ def build(ctx: AppContext) -> dict:
                 form.section("model", skip=("name",), advanced=True)
         with gr.Column(scale=2, min_width=320):
             facts = gr.HTML(elem_id="model-facts")
+    tab = ModelTab(mode, catalogue, folder, run, hub, msg, facts)
 
-    def show_mode(m):
-        return [gr.update(visible=m == k) for k in ("catalogue", "folder", "run", "hub")]
-
-    def describe(m, cat, fold, rn, hb, session):
-        lang = session["lang"]
-        name = name_of(m, cat, fold, rn, hb).strip()
-        if not name:
-            return "", message_html(tr.t("model.empty", lang), "info")
-        try:
-            ctx.host.check_model(ctx.owner(session), name)   # shared mode: the user's runs and --model-dirs only
-            info = models.describe(name, ctx.folder(session))
-        except Exception as e:   # ModelError for a bad folder/offline hub id; show it next to the field
-            return "", message_html(error_text(e, lang))
-        return facts_html(info, lang), ""
-
-    session = ctx.parts["session"]
-    inputs = [mode, catalogue, folder, run, hub, session]
-    run.focus(lambda s: gr.update(choices=run_choices(ctx.folder(s))), session, run, show_progress="hidden")
+    inputs, outputs = tab.describe_io(session)
+    run.focus(bind(run_choices_update, ctx), session, run, show_progress="hidden")
     mode.change(show_mode, mode, [catalogue, folder, run, hub], show_progress="hidden")
     for comp, events in ((mode, ("change",)), (catalogue, ("change",)), (run, ("change",)),
                          (folder, ("submit", "blur")), (hub, ("submit", "blur"))):
         for ev in events:
-            getattr(comp, ev)(describe, inputs, [facts, msg], show_progress="hidden")
-    ctx.parts.update(model_msg=msg, model_facts=facts, model_describe=(describe, inputs, [facts, msg]),
-                     model_run=run)
-    return {"describe": describe}
+            getattr(comp, ev)(bind(describe, ctx), inputs, outputs, show_progress="hidden")
+    return tab
 
 
-def refresh_runs(ctx: AppContext):
-    """New choices for the finished-run dropdown (the tab is opened again after a run finished)."""
-    return gr.update(choices=run_choices(ctx.runs_dir))
+# ---- handlers (module-level: tests call them with the app's context) ---------------------------------------------
+def show_mode(m):
+    return [gr.update(visible=m == k) for k in ("catalogue", "folder", "run", "hub")]
+
+
+def describe(ctx: AppContext, m, cat, fold, rn, hb, session):
+    """The chosen model's facts, or the message next to the field (a bad folder, an offline hub id)."""
+    lang = session["lang"]
+    name = name_of(m, cat, fold, rn, hb).strip()
+    if not name:
+        return "", message_html(ctx.tr.t("model.empty", lang), "info")
+    try:
+        if ctx.host:   # shared mode: the user's runs and --model-dirs only
+            ctx.host.check_model(ctx.owner(session), name)
+        info = models.describe(name, ctx.folder(session))
+    except Exception as e:   # ModelError for a bad folder/offline hub id; show it next to the field
+        return "", message_html(error_text(e, lang))
+    return facts_html(info, lang), ""
+
+
+def run_choices_update(ctx: AppContext, session):
+    """New choices for the finished-run dropdown (this page's user's runs), when it is opened."""
+    return gr.update(choices=run_choices(ctx.folder(session)))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -10,7 +11,7 @@ import gradio as gr
 from ..errors import WorkbenchError
 from ..export.publish import push
 from . import i18n
-from .common import AppContext, error_text, message_html
+from .common import AppContext, bind, error_text, message_html
 
 RUN = "run"
 
@@ -24,27 +25,43 @@ def targets(runs_dir: Path, run_id: str | None, lang: str = "en") -> list[tuple[
     return [(i18n.t("publish.the_run", lang), RUN)] + [(f"exports/{name}", f"exports/{name}") for name in done]
 
 
-def make_handler(ctx: AppContext):
+def on_publish(ctx: AppContext, run_id, what, repo, private, token, license, session_state,
+               oauth_token: gr.OAuthToken | None = None, progress=gr.Progress()):
+    """Push the run (or one of its exports) with the field's token, else HF_TOKEN, else the signed-in user's OAuth
+    token (gradio passes it on a Space); the result or the engine's message, as HTML."""
+    lang = session_state["lang"]
+    try:
+        if not run_id:
+            raise WorkbenchError(i18n.t("export.pick", lang))
+        source = run_id if what in (None, "", RUN) else str(Path(ctx.runs_dir) / run_id / what)
+        token = (token or "").strip() or (oauth_token.token if oauth_token is not None else None)
+        done = push(source, repo, runs_dir=ctx.runs_dir, private=bool(private), token=token,
+                    license=(license or "").strip() or None, progress=lambda f, m: progress(f, desc=m))
+    except Exception as e:   # engine messages (no token, offline, bad repo id, upload failure) show here
+        return message_html(error_text(e, lang))
+    return message_html(i18n.t("publish.done", lang, n=len(done["files"]), url=done["url"]), "ok")
 
-    def on_publish(run_id, what, repo, private, token, license, session_state,
-                   oauth_token: gr.OAuthToken | None = None, progress=gr.Progress()):
-        lang = session_state["lang"]
-        try:
-            if not run_id:
-                raise WorkbenchError(i18n.t("export.pick", lang))
-            source = run_id if what in (None, "", RUN) else str(Path(ctx.runs_dir) / run_id / what)
-            token = (token or "").strip() or (oauth_token.token if oauth_token is not None else None)
-            done = push(source, repo, runs_dir=ctx.runs_dir, private=bool(private), token=token,
-                        license=(license or "").strip() or None, progress=lambda f, m: progress(f, desc=m))
-        except Exception as e:   # engine messages (no token, offline, bad repo id, upload failure) show here
-            return message_html(error_text(e, lang))
-        return message_html(i18n.t("publish.done", lang, n=len(done["files"]), url=done["url"]), "ok")
-    return on_publish
+
+def refresh_targets(ctx: AppContext, run_id, session_state):
+    """The "what to publish" choices for the chosen run, the run itself selected."""
+    choices = targets(ctx.runs_dir, run_id, session_state["lang"])
+    return gr.update(choices=choices, value=choices[0][1] if choices else None)
 
 
-def build(ctx: AppContext, run: gr.Dropdown) -> dict:
+@dataclass(frozen=True)
+class PublishSection:
+    """The Publish section's components (inside the Export tab; the run is the Export tab's run picker)."""
+    what: gr.Dropdown
+    repo: gr.Textbox
+    private: gr.Checkbox
+    token: gr.Textbox
+    license: gr.Textbox
+    go: gr.Button
+    msg: gr.HTML
+
+
+def build(ctx: AppContext, session: gr.State, run: gr.Dropdown) -> PublishSection:
     tr = ctx.tr
-    session = ctx.parts["session"]
     with tr.make(gr.Accordion, label="publish.title", open=False, elem_id="publish"):
         tr.make(gr.Markdown, text="publish.intro", elem_classes="wb-intro")
         what = tr.make(gr.Dropdown, label="publish.what", choices=[], value=None, elem_id="publish-what")
@@ -59,10 +76,7 @@ def build(ctx: AppContext, run: gr.Dropdown) -> dict:
         go = tr.make(gr.Button, text="publish.go", elem_id="publish-go")
         msg = gr.HTML(elem_classes="wb-slot", elem_id="msg-publish")
 
-    def refresh(run_id, session_state):
-        choices = targets(ctx.runs_dir, run_id, session_state["lang"])
-        return gr.update(choices=choices, value=choices[0][1] if choices else None)
-    run.change(refresh, [run, session], what, show_progress="hidden")
-    what.focus(refresh, [run, session], what, show_progress="hidden")
-    go.click(make_handler(ctx), [run, what, repo, private, token, license, session], msg, concurrency_limit=1)
-    return {"what": what, "repo": repo, "private": private, "token": token, "go": go, "msg": msg}
+    run.change(bind(refresh_targets, ctx), [run, session], what, show_progress="hidden")
+    what.focus(bind(refresh_targets, ctx), [run, session], what, show_progress="hidden")
+    go.click(bind(on_publish, ctx), [run, what, repo, private, token, license, session], msg, concurrency_limit=1)
+    return PublishSection(what, repo, private, token, license, go, msg)

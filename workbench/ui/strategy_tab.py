@@ -4,6 +4,7 @@ with its plain-language explanation, formula and direction (one-directional vs b
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import gradio as gr
 
@@ -11,7 +12,7 @@ from ..options import describe
 from ..strategies import STRATEGIES, applicable_tasks
 from ..tasks import TASKS
 from . import i18n
-from .common import AppContext
+from .common import AppContext, bind
 
 DIRECTIONS = ("one-directional", "bidirectional", "peft", "compression")
 
@@ -47,7 +48,17 @@ def legend_html(lang: str) -> str:
     return f'<ul class="wb-legend">{items}</ul>'
 
 
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class StrategyTab:
+    """The Strategy tab's components: the picker (form entry "strategy"), its message slot, one knob group per
+    strategy (shown when chosen) and the "none chosen" note."""
+    chosen: gr.CheckboxGroup
+    msg: gr.HTML
+    groups: list
+    empty: gr.Markdown
+
+
+def build(ctx: AppContext) -> StrategyTab:
     tr, form = ctx.tr, ctx.form
     names = [name for name, _ in STRATEGIES.items()]
     chosen0 = form.initial.strategy_names()
@@ -74,10 +85,11 @@ def build(ctx: AppContext) -> dict:
                 groups.append(g)
             empty = tr.make(gr.Markdown, text="strategy.none", visible=False)
 
-    def show(selected):
-        selected = selected or []
-        return [gr.update(visible=n in selected) for n in names] + [gr.update(visible=not selected)]
+    chosen.change(bind(show_groups, names), chosen, groups + [empty], show_progress="hidden")
+    return StrategyTab(chosen, msg, groups, empty)
 
-    chosen.change(show, chosen, groups + [empty], show_progress="hidden")
-    ctx.parts.update(strategy_msg=msg)
-    return {"chosen": chosen}
+
+def show_groups(names: list[str], selected):
+    """The knob groups of the chosen strategies (in `names` order) visible, and the note when none is chosen."""
+    selected = selected or []
+    return [gr.update(visible=n in selected) for n in names] + [gr.update(visible=not selected)]

@@ -6,6 +6,7 @@ folder, so a reloaded page shows the same study."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -14,7 +15,7 @@ import pandas as pd
 from .. import study
 from ..study import chart
 from . import i18n
-from .common import AppContext, badge, error_text, fmt_value, message_html
+from .common import AppContext, badge, bind, error_text, fmt_value, message_html
 from .uploads import check_source
 
 PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
@@ -95,9 +96,25 @@ def view(runs_dir: Path, study_id: str | None, lang: str):
     return head, fig, table(res, lang), claim_text(res, lang), state not in study.runner.TERMINAL
 
 
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class StudyTab:
+    """The Study tab's components: the preset and its YAML, Start / Stop, the study picker and its view (status,
+    chart, table, claim), polled by the timer while the study runs."""
+    preset: gr.Dropdown
+    spec: gr.Code
+    start: gr.Button
+    stop: gr.Button
+    msg: gr.HTML
+    pick: gr.Dropdown
+    head: gr.HTML
+    plot: gr.Plot
+    frame: gr.Dataframe
+    claim: gr.Markdown
+    timer: gr.Timer
+
+
+def build(ctx: AppContext, session: gr.State) -> StudyTab:
     tr = ctx.tr
-    session = ctx.parts["session"]
     names = preset_names()
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=340):
@@ -120,32 +137,43 @@ def build(ctx: AppContext) -> dict:
             claim = gr.Markdown(elem_id="study-claim")
     timer = gr.Timer(POLL_S, active=False)
 
-    def on_start(text, session_state):
-        lang = session_state["lang"]
-        try:
-            s = study.from_yaml(text)
-            check_paths(s.source, ctx.data_roots)
-            folder = study.start(s, ctx.runs_dir, ctx.manager)
-        except Exception as e:   # the engine's message, next to the button
-            return message_html(error_text(e, lang)), gr.update(), gr.Timer(active=False)
-        ok = message_html(i18n.t("study.started", lang, id=folder.name, n=len(s.rows())), "ok")
-        return ok, gr.update(choices=study.list_studies(ctx.runs_dir), value=folder.name), gr.Timer(active=True)
-
-    def on_stop(study_id, session_state):
-        lang = session_state["lang"]
-        if not study_id:
-            return message_html(i18n.t("study.pick_first", lang), "info")
-        study.request_stop(study.studies_dir(ctx.runs_dir) / study_id)
-        return message_html(i18n.t("study.stopping", lang, id=study_id), "info")
-
-    def refresh(study_id, session_state):
-        status_html, fig, df, claim_md, running = view(ctx.runs_dir, study_id, session_state["lang"])
-        return status_html, fig, df, claim_md, gr.Timer(active=running)
-
     preset.change(preset_text, preset, spec, show_progress="hidden")
-    start.click(on_start, [spec, session], [msg, pick, timer], concurrency_limit=1)
-    stop.click(on_stop, [pick, session], msg, show_progress="hidden")
-    pick.change(refresh, [pick, session], [head, plot, frame, claim, timer], show_progress="hidden")
-    pick.focus(lambda: gr.update(choices=study.list_studies(ctx.runs_dir)), None, pick, show_progress="hidden")
-    timer.tick(refresh, [pick, session], [head, plot, frame, claim, timer], show_progress="hidden")
-    return {"start": on_start, "stop": on_stop, "refresh": refresh, "view": view}
+    start.click(bind(on_start, ctx), [spec, session], [msg, pick, timer], concurrency_limit=1)
+    stop.click(bind(on_stop, ctx), [pick, session], msg, show_progress="hidden")
+    pick.change(bind(refresh, ctx), [pick, session], [head, plot, frame, claim, timer], show_progress="hidden")
+    pick.focus(bind(pick_choices, ctx), None, pick, show_progress="hidden")
+    timer.tick(bind(refresh, ctx), [pick, session], [head, plot, frame, claim, timer], show_progress="hidden")
+    return StudyTab(preset, spec, start, stop, msg, pick, head, plot, frame, claim, timer)
+
+
+# ---- handlers (module-level: tests call them with the app's context) ---------------------------------------------
+def on_start(ctx: AppContext, text, session_state):
+    """Start a study from its YAML: (message, the picker showing it, timer)."""
+    lang = session_state["lang"]
+    try:
+        s = study.from_yaml(text)
+        check_paths(s.source, ctx.data_roots)
+        folder = study.start(s, ctx.runs_dir, ctx.manager)
+    except Exception as e:   # the engine's message, next to the button
+        return message_html(error_text(e, lang)), gr.update(), gr.Timer(active=False)
+    ok = message_html(i18n.t("study.started", lang, id=folder.name, n=len(s.rows())), "ok")
+    return ok, gr.update(choices=study.list_studies(ctx.runs_dir), value=folder.name), gr.Timer(active=True)
+
+
+def on_stop(ctx: AppContext, study_id, session_state):
+    """Ask the picked study to stop (after its current run)."""
+    lang = session_state["lang"]
+    if not study_id:
+        return message_html(i18n.t("study.pick_first", lang), "info")
+    study.request_stop(study.studies_dir(ctx.runs_dir) / study_id)
+    return message_html(i18n.t("study.stopping", lang, id=study_id), "info")
+
+
+def refresh(ctx: AppContext, study_id, session_state):
+    """The picked study's status, chart, table and claim; the timer runs while the study does."""
+    status_html, fig, df, claim_md, running = view(ctx.runs_dir, study_id, session_state["lang"])
+    return status_html, fig, df, claim_md, gr.Timer(active=running)
+
+
+def pick_choices(ctx: AppContext):
+    return gr.update(choices=study.list_studies(ctx.runs_dir))

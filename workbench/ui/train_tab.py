@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -15,8 +16,9 @@ from .. import safety, store
 from ..run import loop as trainer
 from ..config import RunConfig
 from ..errors import WorkbenchError
-from . import i18n, plots
-from .common import AppContext, badge, error_text, fmt_duration, fmt_value, message_html, slot_of
+from . import data_tab, i18n, model_tab, plots
+from .common import (SLOTS, AppContext, badge, bind, error_text, fmt_duration, fmt_value, message_html,
+                     slot_of)
 
 PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
 POLL_S = 1.0
@@ -106,9 +108,45 @@ def status_html(run_id: str, status: str, snap: dict | None, start: dict | None,
 
 
 # ---------------------------------------------------------------------------------------------------------------
-def build(ctx: AppContext) -> dict:
+@dataclass(frozen=True)
+class TrainTab:
+    """The Train tab's components: the plan line, Start / Stop / Stop-and-save, the config box (YAML, command,
+    presets, load a YAML), the live view of the watched run, its poll timer and what this page has drawn (view)."""
+    plan: gr.HTML
+    msg: gr.HTML
+    start: gr.Button
+    stop: gr.Button
+    save: gr.Button
+    config_box: gr.Accordion
+    yaml_box: gr.Code
+    cli_box: gr.Code
+    preset: gr.Dropdown
+    load_preset: gr.Button
+    load_yaml: gr.UploadButton
+    status: gr.HTML
+    watch: gr.Dropdown
+    progress: gr.HTML
+    loss_plot: gr.Plot
+    lr_plot: gr.Plot
+    eval_plot: gr.Plot
+    final: gr.HTML
+    log: gr.Textbox
+    timer: gr.Timer
+    view: gr.State
+
+    def poll_io(self, session: gr.State) -> tuple[list, list]:
+        """Inputs and outputs of `poll`."""
+        return [session, self.view], [self.view, self.timer, self.status, self.progress, self.loss_plot,
+                                      self.lr_plot, self.eval_plot, self.final, self.log, self.stop, self.save,
+                                      self.watch]
+
+    def config_io(self, session: gr.State, form) -> tuple[list, list]:
+        """Inputs and outputs of `show_config`: the whole form in; YAML, command, message and plan out."""
+        return [session, *form.inputs], [self.yaml_box, self.cli_box, self.msg, self.plan]
+
+
+def build(ctx: AppContext, session: gr.State) -> TrainTab:
     tr, form = ctx.tr, ctx.form
-    session = ctx.parts["session"]
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=400, elem_classes="wb-settings"):
             plan = gr.HTML(elem_id="train-plan")
@@ -153,151 +191,159 @@ def build(ctx: AppContext) -> dict:
                           elem_id="train-log")
     timer = gr.Timer(POLL_S, active=False)
     view = gr.State(dict(NO_VIEW))   # what this page has drawn: the run, the language, how many events
-    msgs = {**ctx.parts["msgs"], "train": msg, "general": msg}
-    slot_outputs = list(dict.fromkeys(msgs.values()))
+    tab = TrainTab(plan, msg, start, stop, save, cfg_box, yaml_box, cli_box, preset, load_preset, load_yaml, status,
+                   watch, progress, loss_plot, lr_plot, eval_plot, final, log, timer, view)
 
-    # ---- the form as a config ---------------------------------------------------------------------------------
-    def show_config(session_state, *values):
-        lang = session_state["lang"]
-        try:
-            cfg = form.to_config(values)
-        except WorkbenchError as e:
-            return gr.update(), gr.update(), "", plan_html(None, lang, e)
-        return cfg.to_yaml(), cfg.to_cli(), "", plan_html(cfg, lang)
-
-
-    def load_config(cfg: RunConfig, lang: str):
-        return [*form.values(cfg), *[""] * len(slot_outputs)]
-
-    def on_load_file(path, session_state):
-        lang = session_state["lang"]
-        try:
-            cfg = RunConfig.load(path)
-            return load_config(cfg, lang)
-        except WorkbenchError as e:
-            gr.Warning(error_text(e, lang))
-            return [gr.update()] * len(form.inputs) + [message_html(error_text(e, lang)) if m is msg else ""
-                                                       for m in slot_outputs]
-
-    def on_preset(name, session_state):
-        if not name:
-            return [gr.update()] * (len(form.inputs) + len(slot_outputs))
-        return on_load_file(str(PRESETS / f"{name}.yaml"), session_state)
+    stop.click(bind(on_stop, ctx, "cancel"), session, [msg, timer], show_progress="hidden",
+               api_name="stop_run")   # named: API clients (tests/test_load.py) stop their run by this name
+    save.click(bind(on_stop, ctx, "save"), session, [msg, timer], show_progress="hidden",
+               api_name="stop_and_save")
+    timer.tick(bind(poll, ctx), *tab.poll_io(session), show_progress="hidden", concurrency_limit=None)
+    watch.focus(bind(watch_choices, ctx), session, watch, show_progress="hidden")
+    watch.input(bind(on_watch, ctx), [watch, session], [session, timer], show_progress="hidden")
+    return tab
 
 
-    # ---- start / stop -----------------------------------------------------------------------------------------
-    def on_start(session_state, *values):
-        lang = session_state["lang"]
-        out = {m: "" for m in slot_outputs}
-        try:
-            cfg = form.to_config(values)
-            ctx.host.check_model(ctx.owner(session_state), cfg.model.name)   # shared mode: before anything is read
-            trainer.preflight(cfg)
-            run_id = ctx.host.train(ctx.owner(session_state), cfg) if ctx.host else ctx.manager.submit(cfg)
-        except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
-            slot = slot_of(e) if isinstance(e, WorkbenchError) else "general"
-            text = error_text(e, lang)
-            out[msgs.get(slot, msg)] = message_html(text)
-            if msgs.get(slot, msg) is not msg:
-                out[msg] = message_html(i18n.t("train.fix", lang, tab=i18n.t(TAB_OF_SLOT.get(slot.split(".")[0],
+def wire(ctx: AppContext, tab: TrainTab, session: gr.State, slots: dict, model, data) -> None:
+    """The events that read or write the whole form (Start, the config box, Load): called once every tab is built.
+    `slots`: the message slot of each name in SLOTS (the Model, Data and Strategy tabs' and this tab's);
+    `model`, `data`: the ModelTab and DataTab, whose describe and check follow a loaded YAML."""
+    form = ctx.form
+    slot_outputs = [slots[name] for name in SLOTS]
+    config_in, config_out = tab.config_io(session, form)
+    show = bind(show_config, ctx)
+    tab.config_box.expand(show, config_in, config_out, show_progress="hidden")
+    tab.start.click(bind(on_start, ctx), [session, *form.inputs],
+                    [session, tab.timer, tab.yaml_box, tab.cli_box, tab.watch, *slot_outputs],
+                    show_progress="hidden", concurrency_limit=1) \
+        .then(bind(poll, ctx), *tab.poll_io(session), show_progress="hidden")   # the status at once, not a tick later
+    for ev in (tab.load_yaml.upload(bind(on_load_file, ctx), [tab.load_yaml, session], form.inputs + slot_outputs),
+               tab.load_preset.click(bind(on_preset, ctx), [tab.preset, session], form.inputs + slot_outputs)):
+        ev.then(bind(model_tab.describe, ctx), *model.describe_io(session), show_progress="hidden") \
+          .then(bind(data_tab.run_check, ctx), *data.check_io(session, form), show_progress="hidden") \
+          .then(show, config_in, config_out, show_progress="hidden")
+
+
+# ---- handlers (module-level: tests call them with the app's context) ---------------------------------------------
+def show_config(ctx: AppContext, session_state, *values):
+    """The form as YAML and as a command, and the plan line (or why the form is not a valid config)."""
+    lang = session_state["lang"]
+    try:
+        cfg = ctx.form.to_config(values)
+    except WorkbenchError as e:
+        return gr.update(), gr.update(), "", plan_html(None, lang, e)
+    return cfg.to_yaml(), cfg.to_cli(), "", plan_html(cfg, lang)
+
+
+def on_load_file(ctx: AppContext, path, session_state):
+    """A YAML file into the form: the form's values, then every message slot (SLOTS) cleared or the error."""
+    lang = session_state["lang"]
+    try:
+        cfg = RunConfig.load(path)
+        return [*ctx.form.values(cfg), *[""] * len(SLOTS)]
+    except WorkbenchError as e:
+        gr.Warning(error_text(e, lang))
+        return [gr.update()] * len(ctx.form.inputs) + [message_html(error_text(e, lang)) if name == "train" else ""
+                                                       for name in SLOTS]
+
+
+def on_preset(ctx: AppContext, name, session_state):
+    if not name:
+        return [gr.update()] * (len(ctx.form.inputs) + len(SLOTS))
+    return on_load_file(ctx, str(PRESETS / f"{name}.yaml"), session_state)
+
+
+def on_start(ctx: AppContext, session_state, *values):
+    """Start: the form as a RunConfig, checked and submitted. Returns [session, timer, yaml, command, watch, *the
+    message of each slot in SLOTS]: an error goes next to its field, and the Train tab says which tab to fix."""
+    lang = session_state["lang"]
+    out = {name: "" for name in SLOTS}
+    try:
+        cfg = ctx.form.to_config(values)
+        if ctx.host:   # shared mode: the user's runs and --model-dirs only, before anything is read
+            ctx.host.check_model(ctx.owner(session_state), cfg.model.name)
+        trainer.preflight(cfg)
+        run_id = ctx.host.train(ctx.owner(session_state), cfg) if ctx.host else ctx.manager.submit(cfg)
+    except Exception as e:   # a WorkbenchError names the field; anything else is reported, not raised
+        slot = slot_of(e) if isinstance(e, WorkbenchError) else "general"
+        text = error_text(e, lang)
+        target = slot if slot in out else "train"   # "general": the Train tab's own slot
+        out[target] = message_html(text)
+        if target != "train":
+            out["train"] = message_html(i18n.t("train.fix", lang, tab=i18n.t(TAB_OF_SLOT.get(slot.split(".")[0],
                                                                                         "tab.train"), lang),
                                                error=text))
-            gr.Warning(text)
-            return [session_state, gr.update(), gr.update(), gr.update(), gr.update(), *out.values()]
-        new = {**session_state, "run_id": run_id, "drawn": -1}
-        return [new, gr.Timer(active=True), cfg.to_yaml(), cfg.to_cli(), gr.update(value=run_id), *out.values()]
+        gr.Warning(text)
+        return [session_state, gr.update(), gr.update(), gr.update(), gr.update(), *out.values()]
+    new = {**session_state, "run_id": run_id, "drawn": -1}
+    return [new, gr.Timer(active=True), cfg.to_yaml(), cfg.to_cli(), gr.update(value=run_id), *out.values()]
 
 
-    def on_stop(session_state, mode):
-        lang = session_state["lang"]
-        run_id = session_state.get("run_id")
-        try:
-            if not run_id:
-                raise WorkbenchError(i18n.t("train.nothing", lang))
-            if ctx.host:                      # asks who may stop it (shared mode)
-                ctx.host.stop(ctx.owner(session_state), run_id, save=mode == "save")
-            else:
-                (ctx.manager.stop_and_save if mode == "save" else ctx.manager.cancel)(run_id)
-        except WorkbenchError as e:
-            gr.Warning(error_text(e, lang))
-            return message_html(error_text(e, lang)), gr.Timer(active=True)
-        return "", gr.Timer(active=True)
+def on_stop(ctx: AppContext, mode, session_state):
+    """Stop (mode "cancel") or Stop and save ("save") the page's run: (message, timer)."""
+    lang = session_state["lang"]
+    run_id = session_state.get("run_id")
+    try:
+        if not run_id:
+            raise WorkbenchError(i18n.t("train.nothing", lang))
+        if ctx.host:                      # asks who may stop it (shared mode)
+            ctx.host.stop(ctx.owner(session_state), run_id, save=mode == "save")
+        else:
+            (ctx.manager.stop_and_save if mode == "save" else ctx.manager.cancel)(run_id)
+    except WorkbenchError as e:
+        gr.Warning(error_text(e, lang))
+        return message_html(error_text(e, lang)), gr.Timer(active=True)
+    return "", gr.Timer(active=True)
 
-    stop.click(lambda s: on_stop(s, "cancel"), session, [msg, timer], show_progress="hidden",
-               api_name="stop_run")   # named: API clients (tests/test_load.py) stop their run by this name
-    save.click(lambda s: on_stop(s, "save"), session, [msg, timer], show_progress="hidden",
-               api_name="stop_and_save")
 
-    # ---- polling ----------------------------------------------------------------------------------------------
-    def poll(session_state, view_state=None):
-        """The watched run's status, curves and log. It writes only `view` (what this page has drawn), never the
-        session: a tick that started before Start must not put the old run back (the re-attach race)."""
-        lang = session_state["lang"]
-        run_id = session_state.get("run_id")
-        view_state = view_state or dict(NO_VIEW)
-        if not run_id or not ctx.visible(session_state, [run_id]):
-            return [dict(NO_VIEW), gr.Timer(active=False)] + [gr.skip()] * 10
-        paths = ctx.run(session_state, run_id)
-        snap = ctx.manager.snapshot(run_id)
-        summary = store.read_json(paths.summary, {}) or {}
-        state = snap["state"] if snap else store.live_status(paths, summary)
-        if not paths.root.is_dir():
-            state = "deleted"
-        active = state in store.ACTIVE
-        events = store.read_metrics(paths)
-        start_ev = next((e for e in reversed(events) if e.get("type") == "start"), None)
-        step_ev = next((e for e in reversed(events) if e.get("type") == "step"), None)
-        redraw = (run_id, lang) != (view_state["run"], view_state["lang"]) or len(events) != view_state["drawn"]
-        new = {"run": run_id, "lang": lang, "drawn": len(events)}
-        log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
-        return [new, gr.Timer(value=POLL_FIRST_S if step_ev is None else POLL_S, active=active),
-                status_html(run_id, state, snap, start_ev, lang),
-                progress_html(start_ev, step_ev, state, lang,
-                              next((e for e in reversed(events) if e.get("type") == "prepare"), None)),
-                plots.loss_figure(events, lang) if redraw else gr.skip(),
-                plots.lr_figure(events, lang) if redraw else gr.skip(),
-                plots.eval_figure(events, lang) if redraw else gr.skip(),
-                final_html(summary, lang) if not active else "",
-                log_lines(log_text),
-                gr.update(interactive=active), gr.update(interactive=state == "running"),
-                gr.update(value=run_id) if run_id != view_state["run"] else gr.skip()]
+def poll(ctx: AppContext, session_state, view_state=None):
+    """The watched run's status, curves and log. It writes only `view` (what this page has drawn), never the
+    session: a tick that started before Start must not put the old run back (the re-attach race)."""
+    lang = session_state["lang"]
+    run_id = session_state.get("run_id")
+    view_state = view_state or dict(NO_VIEW)
+    if not run_id or not ctx.visible(session_state, [run_id]):
+        return [dict(NO_VIEW), gr.Timer(active=False)] + [gr.skip()] * 10
+    paths = ctx.run(session_state, run_id)
+    snap = ctx.manager.snapshot(run_id)
+    summary = store.read_json(paths.summary, {}) or {}
+    state = snap["state"] if snap else store.live_status(paths, summary)
+    if not paths.root.is_dir():
+        state = "deleted"
+    active = state in store.ACTIVE
+    events = store.read_metrics(paths)
+    start_ev = next((e for e in reversed(events) if e.get("type") == "start"), None)
+    step_ev = next((e for e in reversed(events) if e.get("type") == "step"), None)
+    redraw = (run_id, lang) != (view_state["run"], view_state["lang"]) or len(events) != view_state["drawn"]
+    new = {"run": run_id, "lang": lang, "drawn": len(events)}
+    log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
+    return [new, gr.Timer(value=POLL_FIRST_S if step_ev is None else POLL_S, active=active),
+            status_html(run_id, state, snap, start_ev, lang),
+            progress_html(start_ev, step_ev, state, lang,
+                          next((e for e in reversed(events) if e.get("type") == "prepare"), None)),
+            plots.loss_figure(events, lang) if redraw else gr.skip(),
+            plots.lr_figure(events, lang) if redraw else gr.skip(),
+            plots.eval_figure(events, lang) if redraw else gr.skip(),
+            final_html(summary, lang) if not active else "",
+            log_lines(log_text),
+            gr.update(interactive=active), gr.update(interactive=state == "running"),
+            gr.update(value=run_id) if run_id != view_state["run"] else gr.skip()]
 
-    poll_out = [view, timer, status, progress, loss_plot, lr_plot, eval_plot, final, log, stop, save, watch]
-    timer.tick(poll, [session, view], poll_out, show_progress="hidden", concurrency_limit=None)
 
-    def watch_choices(session_state):
-        try:
-            recent = [r["id"] for r in ctx.rows(session_state)[:20]]
-        except Exception:
-            recent = []
-        return gr.update(choices=list(dict.fromkeys(ctx.visible(session_state, ctx.manager.active()) + recent)))
+def watch_choices(ctx: AppContext, session_state):
+    """The watch box's choices: this page's user's active runs, then their 20 newest."""
+    try:
+        recent = [r["id"] for r in ctx.rows(session_state)[:20]]
+    except Exception:
+        recent = []
+    return gr.update(choices=list(dict.fromkeys(ctx.visible(session_state, ctx.manager.active()) + recent)))
 
-    def on_watch(run_id, session_state):
-        if not run_id or run_id == session_state.get("run_id") or not ctx.visible(session_state, [run_id]):
-            return session_state, gr.update()
-        return {**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True)
 
-    watch.focus(watch_choices, session, watch, show_progress="hidden")
-    watch.input(on_watch, [watch, session], [session, timer], show_progress="hidden")
-    def wire():   # after every tab is built: these read or write the whole form
-        config_io = ([session, *form.inputs], [yaml_box, cli_box, msg, plan])
-        cfg_box.expand(show_config, *config_io, show_progress="hidden")
-        start.click(on_start, [session, *form.inputs], [session, timer, yaml_box, cli_box, watch, *slot_outputs],
-                    show_progress="hidden", concurrency_limit=1) \
-            .then(poll, [session, view], poll_out, show_progress="hidden")   # the status at once, not after a tick
-        describe_fn, describe_in, describe_out = ctx.parts["model_describe"]
-        check_fn, check_in, check_out = ctx.parts["data_check"]
-        for ev in (load_yaml.upload(on_load_file, [load_yaml, session], form.inputs + slot_outputs),
-                   load_preset.click(on_preset, [preset, session], form.inputs + slot_outputs)):
-            ev.then(describe_fn, describe_in, describe_out, show_progress="hidden") \
-              .then(check_fn, check_in, check_out, show_progress="hidden") \
-              .then(show_config, *config_io, show_progress="hidden")
-        ctx.parts["show_config"] = (show_config, *config_io)
-
-    ctx.later.append(wire)
-    ctx.parts.update(timer=timer, view=view, poll=(poll, poll_out), on_watch=on_watch, on_start=on_start, on_stop=on_stop,
-                     on_load_file=on_load_file)
-    return {"start": start, "timer": timer}
+def on_watch(ctx: AppContext, run_id, session_state):
+    """Watch another run (one this page's user may see): (session, timer)."""
+    if not run_id or run_id == session_state.get("run_id") or not ctx.visible(session_state, [run_id]):
+        return session_state, gr.update()
+    return {**session_state, "run_id": run_id, "drawn": -1}, gr.Timer(active=True)
 
 
 def plan_html(cfg: RunConfig | None, lang: str, err: Exception | None = None) -> str:
