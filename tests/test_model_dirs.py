@@ -17,7 +17,7 @@ from workbench.host.settings import HostSettings
 from workbench.model import catalogue as models
 from workbench.run import loop as trainer
 from workbench.run.jobs import JobManager
-from workbench.ui import build_app, common
+from workbench.ui import build_app, common, model_tab, train_tab
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 REFUSED = "--model-dirs"
@@ -39,10 +39,9 @@ def folders(tmp_path, tiny_bert_dir):
 
 def _describe(app, owner: str, mode: str, value: str):
     """The Model tab's describe handler for one choice (mode folder: the local-folder box, run: the run box)."""
-    fn = app.workbench.parts["model_describe"][0]
     session = {**common.new_session(), "owner": owner}
     fields = {"catalogue": "minilm", "folder": "", "run": None, "hub": "", mode: value}
-    return fn(mode, fields["catalogue"], fields["folder"], fields["run"], fields["hub"], session)
+    return model_tab.describe(app.workbench, mode, fields["catalogue"], fields["folder"], fields["run"], fields["hub"], session)
 
 
 def test_model_tab_local_folder_is_confined_in_shared_mode(folders, tiny_cls_data):
@@ -75,11 +74,10 @@ def test_model_tab_local_folder_is_confined_in_shared_mode(folders, tiny_cls_dat
     cfg = RunConfig.from_dict({"model": {"name": str(outside)}, "data": {"train": tiny_cls_data["train"]},
                                "train": {"max_steps": 1, "precision": "fp32"}, "output": {"runs_dir": str(runs)}})
     session = {**common.new_session(), "owner": "alice"}
-    out = ctx.parts["on_start"](session, *ctx.form.values(cfg))
+    out = train_tab.on_start(ctx, session, *ctx.form.values(cfg))
     assert out[0].get("run_id") is None
     assert REFUSED in str(out) and not list(alice.glob("*/config.yaml"))
-    slots = list(dict.fromkeys(ctx.parts["msgs"].values()))      # the message slots, in the handler's order
-    at_model = out[5 + slots.index(ctx.parts["model_msg"])]
+    at_model = out[5 + common.SLOTS.index("model")]                # the message slots follow, in SLOTS order
     assert REFUSED in at_model                                    # at the Model tab's field
 
 
