@@ -105,7 +105,7 @@ def test_a_split_with_no_usable_row_is_refused_once(tmp_path, tiny_gpt_dir, cach
     from datasets import Dataset
 
     class Refusing:
-        name, sft, tokenizer, opts, data_cfg = "causal_lm", True, None, None, None
+        name, arrow_rows, tokenizer, opts, data_cfg = "causal_lm", True, None, None, None
 
         def encode(self, ds, split):
             raise DataError(f"no {split} conversation fits in data.max_length=8 tokens; raise data.max_length")

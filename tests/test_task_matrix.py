@@ -95,6 +95,7 @@ def test_capabilities_are_declared_consistently(name):
     assert cls.lm_head in (None, "mlm", "clm") and not (cls.lm_head and cls.sequence_head)
     assert not cls.generates or cls.lm_head == "clm", "generated text is scored with the model's next-token head"
     assert not cls.sequence_head or cls.new_head, "a sequence head is a new head on a pre-trained body"
+    assert not cls.packable or (cls.sequence_head and not cls.predicts_values), "packing scores classes per text"
     tables = [c.__dict__.get("metric_directions") or {} for c in cls.__mro__]
     assert all(d in ("higher", "lower") for table in tables for d in table.values())
     task = cls.__new__(cls)          # the directions are class facts: no data or model needed to ask them

@@ -23,7 +23,6 @@ from datasets.fingerprint import Hasher
 
 from ..errors import DataError
 
-ARROW_TASKS = ("classification", "causal_lm")
 MAP_BATCH = 2000
 
 
@@ -33,7 +32,7 @@ def cache_root() -> Path:
 
 
 def arrow_ready(task) -> bool:
-    return task.name in ARROW_TASKS and (task.name != "causal_lm" or getattr(task, "sft", False))
+    return bool(getattr(task, "arrow_rows", False))   # the task says whether its rows are encoded into Arrow
 
 
 def fingerprint(task, ds: Dataset, split: str) -> str:

@@ -85,8 +85,8 @@ def packer_for(cfg, task, model, log) -> Packer | None:
         return None
     names = set(cfg.strategy_names())
     why = None
-    if task.name != "classification":
-        why = f"task {task.name!r} (packing covers classification)"
+    if not task.packable:
+        why = f"task {task.name!r} (packing covers class-scoring sequence heads: classification)"
     elif not (hasattr(model, "bert") and hasattr(model, "classifier") and hasattr(model, "dropout")):
         why = f"model {type(model).__name__} (packing covers BERT-family sequence classifiers)"
     elif getattr(model.config, "_attn_implementation", None) != "sdpa":

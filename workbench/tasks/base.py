@@ -55,6 +55,11 @@ class Task:
     # The model's output is the predicted value itself (a regression head), not scores of classes or tokens: a
     # teacher's output is matched by squared error, as there is no distribution to soften and compare.
     predicts_values: ClassVar[bool] = False
+    # Its encoded rows go to the datasets cache as Arrow (memory-mapped, reused by the next run on the same file);
+    # else they are encoded in memory for each run.
+    arrow_rows: ClassVar[bool] = False
+    # train.packing applies: several examples per row with a block-diagonal mask (a class-scoring sequence head).
+    packable: ClassVar[bool] = False
     pipeline_tag: ClassVar[str | None] = None    # the transformers pipeline that serves an export, if any
     # Direction of each metric the task reports ("higher" | "lower"); unlisted metrics are higher-is-better.
     metric_directions: ClassVar[dict[str, str]] = {"loss": "lower"}

@@ -54,6 +54,10 @@ class CausalLM(Task):
     metric_directions = {"perplexity": "lower", "bpc": "lower"}
     input_kind = "prompt"
 
+    @property
+    def arrow_rows(self) -> bool:   # instruction rows go to the Arrow cache; plain text is cut into blocks instead
+        return getattr(self, "sft", False)
+
     @dataclass
     class Options:
         mode: str = knob("auto", "What the data is: 'auto' decides by content (Alpaca {instruction, input, output} "

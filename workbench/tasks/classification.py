@@ -25,6 +25,7 @@ class Classification(Task):
     main_metric = "accuracy"
     greater_is_better = True
     peft_task_type, new_head, prompt_tuning, sequence_head = "SEQ_CLS", True, True, True
+    arrow_rows, packable = True, True
     pipeline_tag = "text-classification"
 
     @dataclass

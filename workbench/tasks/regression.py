@@ -27,6 +27,7 @@ class Regression(Classification):
     main_metric = "pearson"
     greater_is_better = True
     metric_directions = {"pearson": "higher", "spearman": "higher", "mse": "lower", "rmse": "lower"}
+    arrow_rows, packable = False, False   # float targets: encoded in memory; packing scores classes
     predicts_values = True   # the head's output is the predicted number: a teacher is matched by squared error
 
     @dataclass
