@@ -22,5 +22,6 @@ def checkpoint_tensors(paths, step: int) -> dict:
 
 def fake_ctx(model, tokenizer, **kw):
     cfg = SimpleNamespace(data=SimpleNamespace(max_length=32), train=SimpleNamespace(seed=0))
+    # one process: rank 0 of 1, as the loop's RunContext has it (strategies split per-rank data by these)
     return SimpleNamespace(model=model, tokenizer=tokenizer, cfg=cfg, device=torch.device("cpu"), step=0,
-                           log=lambda *a, **k: None, **kw)
+                           log=lambda *a, **k: None, **{"rank": 0, "world_size": 1, **kw})
