@@ -40,13 +40,7 @@ class Classification(Task):
     # ---- data ---------------------------------------------------------------------------------------------
     def check(self, ds) -> None:
         d = self.data_cfg
-        require_columns(ds, {"data.text_column": d.text_column, "data.label_column": d.label_column,
-                             "data.text_pair_column": d.text_pair_column})
-        for split, part in ds.items():
-            if len(part) == 0:
-                raise DataError(f"the {split} data has no rows")
-            self._check_texts(part, split)
-            self._check_labels(part, split)
+        self._check_splits(ds)
         self.fit_labels(ds["train"])
         for split in ("validation", "test"):
             if split in ds:
@@ -55,6 +49,17 @@ class Classification(Task):
                     raise DataError(f"the {split} data has labels that never occur in training: "
                                     f"{', '.join(unseen[:5])}; add examples of them to the training data or "
                                     "remove those rows")
+
+    def _check_splits(self, ds) -> None:
+        """The columns exist, and every split has rows, texts (_check_texts) and labels (_check_labels)."""
+        d = self.data_cfg
+        require_columns(ds, {"data.text_column": d.text_column, "data.label_column": d.label_column,
+                             "data.text_pair_column": d.text_pair_column})
+        for split, part in ds.items():
+            if len(part) == 0:
+                raise DataError(f"the {split} data has no rows")
+            self._check_texts(part, split)
+            self._check_labels(part, split)
 
     def _check_texts(self, part, split):
         col = self.data_cfg.text_column

@@ -49,17 +49,15 @@ class Regression(Classification):
 
     def check(self, ds) -> None:
         d = self.data_cfg
-        require_columns(ds, {"data.text_column": d.text_column, "data.label_column": d.label_column,
-                             "data.text_pair_column": d.text_pair_column})
-        for split, part in ds.items():
-            if len(part) == 0:
-                raise DataError(f"the {split} data has no rows")
-            self._check_texts(part, split)
-            _check_targets(column(part, d.label_column), f"column {d.label_column!r} of the {split} data", "row {}")
+        self._check_splits(ds)   # Classification's, with _check_labels below checking the targets
         if len({_target(v) for v in column(ds["train"], d.label_column)}) < 2:
             raise DataError(f"every training row has the same target in column {d.label_column!r}; regression "
                             "needs targets that vary (is data.label_column the score column?)")
         self.fit_labels(ds["train"])
+
+    def _check_labels(self, part, split):
+        col = self.data_cfg.label_column
+        _check_targets(column(part, col), f"column {col!r} of the {split} data", "row {}")
 
     def fit_labels(self, train) -> None:
         self.label_names = [self.data_cfg.label_column]   # the one output, named after the target it predicts
