@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from _runs import machine_lock  # noqa: E402
 
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-       "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+sys.path.insert(0, str(ROOT / "tests"))
+from _app import start_app  # noqa: E402  (the one app-start helper, shared with the tests)
+
 CHROMIUM = os.environ.get("WB_CHROMIUM", "/usr/bin/chromium")
 TITLES = {"teacher": "Teacher and student", "forget": "Forgetting", "scratch": "From scratch"}
 ASK = {"teacher": "the soup was cold and the waiter ignored us", "forget": "a wonderful film",
@@ -57,36 +55,6 @@ def set_lang(page, label: str) -> None:
     page.wait_for_timeout(2500)      # the page's strings, the story's lines and the side-by-side are redrawn
 
 
-def start_app(root: Path, settings: str | None, tries: int = 3):
-    """The app; started again when Gradio gives up on its own localhost check (it times out on a loaded machine)."""
-    for i in range(tries):
-        try:
-            return _start_app(root, settings)
-        except SystemExit:
-            if i == tries - 1:
-                raise
-
-
-def _start_app(root: Path, settings: str | None):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(root / "app.log", "w")
-    extra = ["--demo-settings", str(Path(settings).resolve())] if settings else []
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--runs-dir",
-                             str(root / "runs"), *extra], cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return proc, log, url
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                raise SystemExit(f"the app did not start: {(root / 'app.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-
-
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--stories", nargs="+", default=list(TITLES), choices=list(TITLES))
@@ -102,7 +70,8 @@ def main(argv=None) -> None:
     lock = machine_lock() if not args.no_lock else open(os.devnull)
     took = {}
     with lock:
-        proc, log, url = start_app(root, args.settings)
+        app = start_app(root, ["--demo-settings", str(Path(args.settings).resolve())] if args.settings else [])
+        url = app.url
         from playwright.sync_api import sync_playwright
         try:
             with sync_playwright() as pw:
@@ -142,9 +111,7 @@ def main(argv=None) -> None:
                         set_lang(page, "English")
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait(30)
-            log.close()
+            app.stop()
     print("stories=" + " ".join(f"{k}:{v:.0f}s" for k, v in took.items()))
 
 

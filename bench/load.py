@@ -19,19 +19,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
        "TOKENIZERS_PARALLELISM": "false"}
 USERS = 8
+sys.path.insert(0, str(ROOT / "tests"))
+from _app import start_app  # noqa: E402  (the one app-start helper, shared with the tests)
 
 
 def run(test: str, env_name: str, marker: str) -> dict:
@@ -45,31 +45,12 @@ def run(test: str, env_name: str, marker: str) -> dict:
         return json.loads(report.read_text())
 
 
-def start_app(root: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(root / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
-                             "--runs-dir", str(root / "runs"), "--shared", "--max-queue", "0"],
-                            cwd=root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return proc, log, url
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                raise SystemExit(f"the app did not start: {(root / 'app.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-
-
 def poll_latency(seconds: float, model: str) -> dict:
     """8 users poll /status once a second for `seconds` while one run trains (see the module's docstring)."""
     from gradio_client import Client
     root = Path(tempfile.mkdtemp(prefix="load-poll-"))
-    proc, log, url = start_app(root)
+    app = start_app(root, ["--shared", "--max-queue", "0"])
+    url = app.url
     try:
         clients = [Client(url, verbose=False, httpx_kwargs={"timeout": 120}) for _ in range(USERS)]
         over = ["train.max_steps=1000000", "train.eval_every=1000000", f"model.name={model}"]
@@ -102,9 +83,7 @@ def poll_latency(seconds: float, model: str) -> dict:
         for c, r in zip(clients, runs):
             c.predict(r, False, api_name="/stop")
     finally:
-        proc.terminate()
-        proc.wait(30)
-        log.close()
+        app.stop()
     lat = sorted(dt for dt, _ in samples)
     pick = lambda q: lat[min(len(lat) - 1, int(q * (len(lat) - 1) + 0.5))]   # noqa: E731
     return {"users": USERS, "seconds": seconds, "model": model, "polls": len(lat),
