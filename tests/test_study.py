@@ -121,6 +121,7 @@ def test_study_end_to_end_files(finished_study):
     assert len({r["retention_method"] for r in rows}) == 1              # every row measured the same way
     base = rows[0]
     assert float(base["retention"]) == pytest.approx(1.0)
+    assert base["note"] == "the base model before fine-tuning (with a fresh, untrained task head: chance level)"
     # every run went through the JobManager into the registry (the Runs page), and is a real finished run
     from workbench.store import Registry
     ids = {r["id"] for r in Registry(runs).list()}
@@ -140,6 +141,19 @@ def test_study_end_to_end_files(finished_study):
     html = (study_dir / "chart.html").read_text()
     assert "plotly" in html.lower() and "Pareto front" in html and "rehearsal weight=0.5" in html
     assert (study_dir / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_base_row_note_follows_the_task(tmp_path):
+    """A classification base scores a fresh head (chance); a language-model base scores its own pretrained head."""
+    from workbench.config import RunConfig
+    from workbench.study.runner import _base_note
+    for name, task in (("cls", {"name": "classification"}), ("lm", {"name": "causal_lm"})):
+        (tmp_path / name).mkdir()
+        cfg = RunConfig.from_dict({"task": task, "data": {"train": "x.csv"}})
+        (tmp_path / name / "config.yaml").write_text(yaml.safe_dump(cfg.to_dict()))
+    assert "fresh, untrained task head" in _base_note("cls", str(tmp_path))
+    assert "its own pretrained language-model head" in _base_note("lm", str(tmp_path))
+    assert _base_note("missing", str(tmp_path)) == "the base model before fine-tuning"
 
 
 def test_rehearsal_without_a_head_is_labelled_auxiliary(tmp_path, tiny_bert_dir, tiny_cls_data, tiny_text, manager):

@@ -26,6 +26,8 @@ from ..data import read_utf8, resolve_source
 from ..run import loop as trainer
 from ..evaluate.refs import ModelCache
 from ..evaluate.compare import compare
+from ..config import RunConfig
+from ..tasks import TASKS
 
 TERMINAL = ("completed", "stopped", "failed")
 POLL_S = 0.5
@@ -228,10 +230,21 @@ class Meter:
             self.notes.append(f"base model not measured: {e}")
             return
         rec = {"study": study_id, "config": "base", "strategy": "(base model)", "seed": None, "run_id": None,
-               "status": "measured", "note": "the base model before fine-tuning (classification: a fresh, "
-               "untrained head)", "error": None}
+               "status": "measured", "note": _base_note(run_id, self.runs_dir), "error": None}
         self._fill(rec, out["models"][1], out["main_metric"])
         self.base_record = rec
+
+
+def _base_note(run_id: str, runs_dir: str) -> str:
+    """What the base row's task score means: a task with its own new head scores that head untrained (chance); a
+    language-model task scores the base's own pretrained head."""
+    try:
+        task = TASKS.get(RunConfig.load(find_run(run_id, runs_dir).config).task.name, "task")
+    except WorkbenchError:
+        return "the base model before fine-tuning"
+    if task.lm_head:
+        return "the base model before fine-tuning (its own pretrained language-model head)"
+    return "the base model before fine-tuning (with a fresh, untrained task head: chance level)"
 
 
 def _publish(study: Study, study_dir: Path, records: list[dict], meter: Meter, state: dict, base_model) -> None:
