@@ -58,8 +58,10 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("strategies", help="list the strategies with their knobs")
     st.add_argument("--markdown", action="store_true", help="print README.md's strategy table")
-    st.add_argument("--readme", metavar="PATH", help="rewrite the strategy table in this README")
-    sub.add_parser("tasks", help="list the tasks")
+    st.add_argument("--readme", metavar="PATH", help="rewrite the strategy and task tables in this README")
+    tk = sub.add_parser("tasks", help="list the tasks")
+    tk.add_argument("--markdown", action="store_true", help="print README.md's task table")
+    tk.add_argument("--readme", metavar="PATH", help="rewrite the strategy and task tables in this README")
     sub.add_parser("models", help="list the model catalogue")
     c = sub.add_parser("config", help="print the resolved YAML of a config (defaults filled in)")
     c.add_argument("--config", "-c")
@@ -249,6 +251,13 @@ def cmd_strategies(args):
 
 def cmd_tasks(args):
     from .tasks import TASKS   # lazy: --help stays instant
+    if args.markdown or args.readme:
+        from .listing import tasks_markdown, write_readme   # lazy: --help stays instant
+        if args.readme:
+            print(f"{args.readme}: {'updated' if write_readme(args.readme) else 'already up to date'}")
+        else:
+            print(tasks_markdown())
+        return
     for name, cls in TASKS.items():
         print(f"{name:<21} {cls.summary}")
         print(f"{'':<21} models: {', '.join(cls.families)}; options: {_knobs_line(cls.Options)}")

@@ -31,6 +31,8 @@ class Task:
     name: ClassVar[str]
     order: ClassVar[int] = 100
     summary: ClassVar[str] = ""
+    reads: ClassVar[str] = ""       # README's task table: the data it reads (markdown)
+    reports: ClassVar[str] = ""     # ... and the metrics it reports, main first
     families: ClassVar[tuple[str, ...]] = ("encoder", "decoder")   # model families it can use
     auto_class: ClassVar[str] = "AutoModel"                        # transformers Auto class for the head
     main_metric: ClassVar[str] = "loss"                            # for early stopping and run lists

@@ -41,6 +41,10 @@ CHECK_CHUNK = 10_000   # rows validated at a time
 @TASKS.register("causal_lm")
 class CausalLM(Task):
     order = 40
+    reads = ("plain text (pretraining; packed blocks) **or** Alpaca `{instruction, input, output}` / chat "
+             "`{messages: [...]}` rows (SFT: tokenizer's chat template or a built-in one, **loss on the answer "
+             "tokens only**)")
+    reports = "loss, perplexity, bits per character (text); generated samples"
     summary = ("Causal language modelling: pretrain on plain text, or instruction-tune (SFT) on Alpaca/chat data "
                "with loss on the answers only; generate.")
     zh = {"summary": ("因果语言建模：在纯文本上预训练，或在 Alpaca/对话数据上做指令微调（SFT，只在回答上计算损失）；生"

@@ -19,6 +19,8 @@ from ..model.anatomy import unwrap
 @TASKS.register("classification")
 class Classification(Task):
     order = 10
+    reads = "table/JSON with `text_column` (+ optional `text_pair_column`) and `label_column`"
+    reports = "accuracy, macro-F1, loss"
     summary = "Sequence classification: one label per text or text pair (sentiment, topic, intent)."
     zh = {"summary": "序列分类：为每条文本或文本对预测一个标签（情感、主题、意图）。"}
     auto_class = "AutoModelForSequenceClassification"

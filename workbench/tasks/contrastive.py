@@ -68,6 +68,8 @@ class ContrastiveOutput:
 @TASKS.register("contrastive")
 class Contrastive(Task):
     order = 60
+    reads = "pairs (`text_column` + `text_pair_column`) or plain text (SimCSE dropout views); InfoNCE"
+    reports = "retrieval accuracy, alignment, uniformity, loss"
     summary = "Sentence embeddings trained with InfoNCE on pairs, or SimCSE-style (dropout views) on plain text."
     zh = {"summary": "句向量：在文本对上用 InfoNCE 训练，或在纯文本上按 SimCSE 方式（dropout 视图）训练。"}
     families = ("encoder", "decoder")

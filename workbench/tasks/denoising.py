@@ -37,6 +37,8 @@ EVAL_SEED = 4321   # fixed corruption of validation/test rows (row i uses EVAL_S
 @TASKS.register("denoising")
 class Denoising(_masking.PlainText, Task):
     order = 50
+    reads = "plain text, corrupted by span masking, deletion, word/sentence shuffling; seq2seq = a hub BART/T5 model"
+    reports = "loss, reconstruction token accuracy, perplexity"
     summary = ("Denoising: reconstruct corrupted text (span masking, deletion, shuffling) with an encoder-decoder, "
                "or with a decoder reading 'corrupted → original'.")
     zh = {"summary": "去噪：用编码器-解码器重建被破坏的文本（片段掩码、删除、打乱），或用解码器读取“破坏文本 → 原文”。"}

@@ -99,6 +99,9 @@ class MultitaskOutput:
 @TASKS.register("multitask")
 class Multitask(Task):
     order = 90
+    reads = ("`tasks: [{name: classification}, {name: masked_lm, weight: 0.5, data: {...}}]`, one shared body, "
+             "one head each, weighted losses")
+    reports = "`<task>/<metric>` for each task, `loss` (the weighted sum)"
     summary = "Multi-task: several tasks with their own data on one shared encoder, one head each, weighted losses."
     zh = {"summary": "多任务：多个任务各用自己的数据，共享一个编码器，每个任务一个任务头，损失加权求和。"}
     input_kind = "text"

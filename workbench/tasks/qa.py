@@ -31,6 +31,8 @@ MODEL_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 @TASKS.register("qa")
 class QuestionAnswering(Task):
     order = 30
+    reads = "SQuAD v1.1 JSON (XQuAD, CMRC 2018) or flat JSON/JSONL rows; long contexts in overlapping windows"
+    reports = "F1, exact match (CMRC character rules for Chinese)"
     summary = "Extractive question answering: find the answer span in a context (SQuAD, CMRC 2018)."
     zh = {"summary": "抽取式问答：在上下文中找出答案片段（SQuAD、CMRC 2018）。"}
     families = ("encoder",)

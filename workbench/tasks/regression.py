@@ -22,6 +22,9 @@ from .classification import Classification
 @TASKS.register("regression")
 class Regression(Classification):
     order = 15
+    reads = ("table/JSON with `text_column` (+ optional `text_pair_column`) and a numeric `label_column` (a score, "
+             "a rating); MSE loss")
+    reports = "Pearson r, Spearman ρ, MSE, RMSE, loss"
     summary = "Sequence regression: one number per text or text pair (similarity score, rating), MSE loss."
     zh = {"summary": "序列回归：为每条文本或文本对预测一个数值（相似度分数、评分），使用均方误差损失。"}
     main_metric = "pearson"

@@ -30,6 +30,9 @@ MODEL_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 @TASKS.register("token_classification")
 class TokenClassification(Task):
     order = 20
+    reads = ("CoNLL column files (English or Chinese characters), JSON/JSONL tokens + tags; schemes "
+             "IOB2/BIOES/BMES (IOB1, BILOU, IO on request); `model.crf: true` adds a CRF layer (Viterbi decoding)")
+    reports = "entity F1 (seqeval strict), precision, recall, per type, token accuracy"
     summary = "Token classification (NER): one tag per word; BIO/BIOES/BMES schemes; optional CRF layer."
     zh = {"summary": "词元分类（NER）：为每个词打一个标签；支持 BIO/BIOES/BMES 标注体系；可选 CRF 层。"}
     families = ("encoder",)
