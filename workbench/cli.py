@@ -235,14 +235,22 @@ def _knobs_line(options_cls) -> str:
     return ", ".join(parts) or "-"
 
 
+def _readme_tables(args, table: str) -> bool:
+    """--markdown prints README.md's `table` ("strategies" or "tasks"); --readme rewrites both tables in a README.
+    False when neither was asked for."""
+    if not (args.markdown or args.readme):
+        return False
+    from . import listing   # lazy: --help stays instant
+    if args.readme:
+        print(f"{args.readme}: {'updated' if listing.write_readme(args.readme) else 'already up to date'}")
+    else:
+        print(listing.strategies_markdown() if table == "strategies" else listing.tasks_markdown())
+    return True
+
+
 def cmd_strategies(args):
     from .strategies import STRATEGIES   # lazy: --help stays instant
-    if args.markdown or args.readme:
-        from .listing import strategies_markdown, write_readme   # lazy: --help stays instant
-        if args.readme:
-            print(f"{args.readme}: {'updated' if write_readme(args.readme) else 'already up to date'}")
-        else:
-            print(strategies_markdown())
+    if _readme_tables(args, "strategies"):
         return
     for name, cls in STRATEGIES.items():
         print(f"{name:<13} {cls.summary}")
@@ -251,12 +259,7 @@ def cmd_strategies(args):
 
 def cmd_tasks(args):
     from .tasks import TASKS   # lazy: --help stays instant
-    if args.markdown or args.readme:
-        from .listing import tasks_markdown, write_readme   # lazy: --help stays instant
-        if args.readme:
-            print(f"{args.readme}: {'updated' if write_readme(args.readme) else 'already up to date'}")
-        else:
-            print(tasks_markdown())
+    if _readme_tables(args, "tasks"):
         return
     for name, cls in TASKS.items():
         print(f"{name:<21} {cls.summary}")

@@ -165,12 +165,16 @@ class Classification(Task):
                                   {"gold": self.label_names[labels[i]]}) for i, p in enumerate(preds.tolist())]
         return metrics, predictions
 
-    def predict(self, model, inputs, ctx=None, **kwargs) -> list[Prediction]:
+    def input_rows(self, inputs) -> list[dict]:
+        """Model rows for what the interactive box sends: texts, or {text, text_pair} dicts."""
         texts = [x["text"] if isinstance(x, dict) else x for x in inputs]
         pairs = [x.get("text_pair") for x in inputs] if inputs and isinstance(inputs[0], dict) else None
         enc = self.tokenizer(texts, pairs, truncation=True, max_length=self.data_cfg.max_length)
         keys = [k for k in enc.keys() if k in ("input_ids", "attention_mask", "token_type_ids")]
-        rows = [{k: enc[k][i] for k in keys} for i in range(len(texts))]
+        return [{k: enc[k][i] for k in keys} for i in range(len(texts))]
+
+    def predict(self, model, inputs, ctx=None, **kwargs) -> list[Prediction]:
+        rows = self.input_rows(inputs)
         names = [model.config.id2label.get(i, str(i)) for i in range(model.config.num_labels)]
         probs = self.logits(model, rows, 32, ctx).softmax(-1)
         out = []

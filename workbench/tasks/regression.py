@@ -92,11 +92,7 @@ class Regression(Classification):
         return metrics, predictions
 
     def predict(self, model, inputs, ctx=None, **kwargs) -> list[Prediction]:
-        texts = [x["text"] if isinstance(x, dict) else x for x in inputs]
-        pairs = [x.get("text_pair") for x in inputs] if inputs and isinstance(inputs[0], dict) else None
-        enc = self.tokenizer(texts, pairs, truncation=True, max_length=self.data_cfg.max_length)
-        keys = [k for k in enc.keys() if k in ("input_ids", "attention_mask", "token_type_ids")]
-        rows = [{k: enc[k][i] for k in keys} for i in range(len(texts))]
+        rows = self.input_rows(inputs)
         values = self.logits(model, rows, 32, ctx)[:, 0].tolist()
         return [Prediction(show(v), None, {"value": v}) for v in values]
 
