@@ -18,15 +18,15 @@ SELECT = "datasets.arrow_dataset.Dataset.select"   # the transform name datasets
 
 def select(ds: Dataset, idx) -> Dataset:
     """`ds.select(idx)` for an integer array `idx`, with no per-row Python object."""
-    idx = np.asarray(idx, dtype=np.int64)
+    idx = np.ascontiguousarray(idx, dtype=np.int64)
     if len(ds) == 0 or len(idx) == 0 or ds._format_type is not None or ds.list_indexes():
         return ds.select(idx.tolist())   # small or special cases: datasets' own path
     if idx.min() < 0 or idx.max() >= len(ds):
         raise IndexError(f"row numbers out of range for a dataset of {len(ds)} rows")
     fingerprint = update_fingerprint(ds._fingerprint, SELECT, {"indices": idx, "fingerprint_name": "new_fingerprint"})
-    if len(idx) and idx[0] >= 0 and np.array_equal(idx, np.arange(idx[0], idx[0] + len(idx))):   # contiguous: a slice
+    if idx[-1] - idx[0] == len(idx) - 1 and (len(idx) == 1 or bool(np.all(idx[1:] > idx[:-1]))):   # a slice
         return ds.select(range(int(idx[0]), int(idx[0]) + len(idx)), new_fingerprint=fingerprint)
-    mapping = pa.array(idx.astype(np.uint64), type=pa.uint64())
+    mapping = pa.array(idx.view(np.uint64), type=pa.uint64())   # checked non-negative above: the same bits
     if ds._indices is not None:   # already a selection: compose the two mappings
         mapping = ds._indices.column(0).take(mapping)
     table = InMemoryTable(pa.Table.from_arrays([mapping], names=["indices"]))

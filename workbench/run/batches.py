@@ -20,11 +20,12 @@ class Batches:
         self.lengths = _lengths(rows) if group_by_length else None
 
     def _epoch_batches(self, epoch: int) -> tuple[np.ndarray, np.ndarray | None]:
-        """(row numbers in batch order, the order of the batches or None): numpy arrays, 8 bytes a row, so an
+        """(row numbers in batch order, the order of the batches or None): numpy arrays, 4 bytes a row, so an
         epoch of a large file holds no Python object per row. Micro-batch i is rows[order[b*bs:(b+1)*bs]] with
         b = i (no grouping) or b = batch_order[i]."""
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-        order = torch.randperm(len(self.rows), generator=g).numpy()
+        small = len(self.rows) < 2**31   # int32 row numbers: 4 bytes a row (the same permutation as int64)
+        order = torch.randperm(len(self.rows), generator=g, dtype=torch.int32 if small else torch.int64).numpy()
         if not self.group:
             return order, None
         # Sort within windows of 50 batches by length (longest first, ties in shuffled order), then shuffle the

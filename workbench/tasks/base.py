@@ -100,7 +100,9 @@ class Task:
     def holdout(self, train, n_val: int, seed: int):
         """Split (train, validation) when no validation data is given: seeded random rows by default."""
         order = np.random.default_rng(seed).permutation(len(train))
-        return select(train, np.sort(order[n_val:])), select(train, np.sort(order[:n_val]))   # no list per row
+        held, rest = np.sort(order[:n_val]), order[n_val:]
+        rest.sort()   # in place: one array of all row numbers, no list per row
+        return select(train, rest), select(train, held)
 
     def fit_labels(self, train) -> None:
         """Learn what the head needs from the training split (label names...)."""
