@@ -144,7 +144,7 @@ def test_a_label_the_head_did_not_have_is_named(cls_cfg, tiny_bert_dir, tmp_path
 
 
 def test_tasks_that_stream_and_the_one_that_does_not(make_cfg, tiny_bert_dir, tmp_path):
-    for name in ("classification", "regression", "token_classification", "qa"):
+    for name in streaming.STREAM_TASKS:
         assert make_cfg(task={"name": name}, data={"streaming": True}).data.streaming   # no refusal
     with pytest.raises(ConfigError, match="multitask.*cannot stream: its sub-tasks"):
         make_cfg(task={"name": "multitask", "tasks": []}, data={"streaming": True})
@@ -179,13 +179,16 @@ def _task_data(name: str, tmp_path) -> tuple[dict, dict]:
                          "answers": {"text": [POS[i % 8]], "answer_start": [ctx.index(POS[i % 8])]}})
     else:
         rows = [{"text": text_of(i)} for i in range(n)]
-    return {"name": name}, {"train": write_rows(tmp_path / f"{name}.jsonl", rows)}
+    task = {"name": name, **({"max_new_tokens": 4} if name == "denoising" else {})}
+    return task, {"train": write_rows(tmp_path / f"{name}.jsonl", rows)}
 
 
-@pytest.mark.parametrize("name", ["regression", "token_classification", "qa", "masked_lm", "contrastive"])
-def test_each_streaming_task_trains_from_a_stream(name, make_cfg, tiny_bert_dir, tmp_path, train):
+@pytest.mark.parametrize("name", ["regression", "token_classification", "qa", "masked_lm", "contrastive",
+                                  "denoising"])
+def test_each_streaming_task_trains_from_a_stream(name, make_cfg, tiny_bert_dir, tiny_gpt_dir, tmp_path, train):
     task, data = _task_data(name, tmp_path)
-    cfg = make_cfg(task=task, model={"name": tiny_bert_dir},
+    model = tiny_gpt_dir if name == "denoising" else tiny_bert_dir   # denoising: a decoder
+    cfg = make_cfg(task=task, model={"name": model},
                    data={**data, "max_length": 48, "streaming": True, "stream_validation_rows": 30},
                    train={"max_steps": 6, "batch_size": 4, "eval_every": 1000})
     paths, summary = train(cfg)
