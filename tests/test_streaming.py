@@ -142,8 +142,8 @@ def test_a_resumed_stream_goes_on_after_what_it_trained_on(lm_cfg, train, monkey
 def test_streaming_refusals(make_cfg, lm_cfg, tiny_gpt_dir):
     with pytest.raises(ConfigError, match="train.max_steps"):
         make_cfg(task={"name": "causal_lm"}, data={"streaming": True}, train={"max_steps": None})
-    with pytest.raises(ConfigError, match="data.streaming.*causal_lm"):
-        make_cfg(data={"streaming": True})
+    with pytest.raises(ConfigError, match="data.streaming.*multitask.*cannot stream.*causal_lm"):
+        make_cfg(task={"name": "multitask", "tasks": []}, data={"streaming": True})
     cfg = lm_cfg()
     task, _ = _task(cfg, tiny_gpt_dir)
     b = streaming.Stream(cfg, task).batches(4, 4)

@@ -14,6 +14,7 @@ import numpy as np
 from datasets import Dataset, DatasetDict
 
 from .datasets_io import files as datasets_io
+from .datasets_io.select import select
 from .errors import DataError
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -195,7 +196,7 @@ def subset(ds: Dataset, n: int | None, seed: int) -> Dataset:
     if n is None or n >= len(ds):
         return ds
     idx = np.random.default_rng(seed).permutation(len(ds))[:n]
-    return ds.select(sorted(idx.tolist()))
+    return select(ds, np.sort(idx))   # an index array, no list per row
 
 
 def load(data_cfg, task, seed: int = 0) -> DatasetDict:

@@ -18,5 +18,10 @@ class DataError(WorkbenchError):
     """A dataset cannot be read or does not fit the task (missing column, one class only, empty rows...)."""
 
 
+class UnseenLabel(DataError):
+    """A training row has a label the task did not learn from the training data (a stream learns its labels from
+    its first rows)."""
+
+
 class ModelError(WorkbenchError):
     """A model cannot be found or loaded, or does not fit the task."""

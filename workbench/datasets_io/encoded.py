@@ -97,3 +97,14 @@ def mark_checked(ds: Dataset, what: str) -> None:
     marker = _checked_marker(ds, what)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()
+
+
+def already_scanned(key: str) -> bool:
+    """True when the file keyed `key` (path, size, mtime) passed files.scan_text before."""
+    return (cache_root() / "checked" / f"utf8-{key}").is_file()
+
+
+def mark_scanned(key: str) -> None:
+    marker = cache_root() / "checked" / f"utf8-{key}"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()

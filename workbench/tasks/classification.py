@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from ..data import column, require_columns
-from ..errors import DataError
+from ..errors import DataError, UnseenLabel
 from ..metrics import classification_metrics
 from . import TASKS
 from .base import Prediction, Task, autocast_of, length_order, model_device, pad_batch
@@ -133,9 +133,16 @@ class Classification(Task):
                 self.warnings.append(f"{cut} of {len(texts)} texts of the {split} data are longer than "
                                      f"data.max_length={d.max_length} tokens and were truncated; raise "
                                      "data.max_length to keep more of them")
-        labels = [self.value_to_id[_norm(v)] for v in column(part, d.label_column)]
+        labels = [self._label_id(v, split) for v in column(part, d.label_column)]
         keys = [k for k in enc.keys() if k in ("input_ids", "attention_mask", "token_type_ids")]
         return [{**{k: enc[k][i] for k in keys}, "labels": labels[i]} for i in range(len(labels))]
+
+    def _label_id(self, value, split: str) -> int:
+        key = _norm(value)
+        if key not in self.value_to_id:   # only a stream meets labels after learning them (from its first rows)
+            raise UnseenLabel(f"the {split} data has the label {value!r} in column {self.data_cfg.label_column!r}, "
+                              f"which is not among the labels learned ({', '.join(self.label_names[:10])})")
+        return self.value_to_id[key]
 
     def collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
         return pad_batch(rows, {"input_ids": self.tokenizer.pad_token_id})

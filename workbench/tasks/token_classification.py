@@ -16,7 +16,7 @@ import torch
 from datasets import Dataset
 
 from .. import formats
-from ..errors import DataError, ModelError
+from ..errors import DataError, ModelError, UnseenLabel
 from ..metrics import entity_metrics
 from ..options import knob
 from . import TASKS, _spans
@@ -157,6 +157,10 @@ class TokenClassification(Task):
     def encode(self, ds, split: str) -> list[dict]:
         words, tags = sentences(ds, split, self.data_cfg)
         label2id = {n: i for i, n in enumerate(self.label_names)}
+        streamed = getattr(self, "streamed", False)   # a stream learns its tags from its first rows
+        unseen = sorted({t for row in tags for t in row} - set(label2id)) if streamed else []
+        if unseen:
+            raise UnseenLabel(f"the {split} data has tags that are not among the tags learned: {', '.join(unseen[:8])}")
         gold = [[label2id.get(t, 0) for t in row] for row in tags]
         rows, n_split, n_lost = self.windows(words, gold)
         if n_split:
