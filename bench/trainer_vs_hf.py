@@ -44,7 +44,8 @@ DATASETS = {
 }
 LEVERS = {"workbench+packing": ["train.packing=true"], "workbench+compile": ["train.compile=true"],
           "workbench-nogroup": ["train.group_by_length=false"], "workbench-fp32": ["train.precision=fp32"],
-          "workbench+bf16w": [], "workbench-cls": ["model.pooling=cls"]}
+          "workbench+bf16w": [], "workbench-cls": ["model.pooling=cls"],
+          "workbench-freemem": ["train.keep_freed_memory=false"]}
 BATCH, LR = 32, 5e-5
 
 
@@ -218,19 +219,26 @@ def one(variant, dataset, steps, profile=None):
         out = run_hf(dataset, steps, profile)
     else:
         out = run_workbench(dataset, steps, LEVERS.get(variant, ()), variant, profile)
-    return {**out, "peak_mb": peak_mb()}
+    return {**out, "peak_mb": peak_mb(), "minor_faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt}
 
 
 def profile_step(variant, dataset, rows=25):
     """torch.profiler over steps 6-10 of one variant (after 3 warm-up steps): the ops where a training step spends
     its CPU time, self time first, and the total per step."""
     from torch.profiler import ProfilerActivity, profile, schedule
-    with profile(activities=[ProfilerActivity.CPU], schedule=schedule(wait=3, warmup=2, active=5)) as prof:
+    with profile(activities=[ProfilerActivity.CPU], schedule=schedule(wait=3, warmup=2, active=5),
+                 record_shapes=True) as prof:
         one(variant, dataset, 12, prof)
     table = prof.key_averages()
     total = sum(e.self_cpu_time_total for e in table) / 5 / 1000
     print(f"\n{dataset} {variant}: {total:.1f} ms of op self time per step (mean of 5 profiled steps)")
     print(table.table(sort_by="self_cpu_time_total", row_limit=rows))
+    # the copies by shape: weight casts (autocast), gradient casts, optimizer-state traffic
+    by_shape = sorted((e for e in prof.key_averages(group_by_input_shape=True) if e.key == "aten::copy_"),
+                      key=lambda e: -e.self_cpu_time_total)
+    print("aten::copy_ by input shapes (ms per step, calls per step):")
+    for e in by_shape[:12]:
+        print(f"  {e.self_cpu_time_total / 5000:8.1f} ms  {e.count / 5:5.1f}  {e.input_shapes}")
 
 
 def main():
@@ -240,8 +248,8 @@ def main():
     ap.add_argument("--datasets", default="sst2,chnsenticorp")
     ap.add_argument("--levers", action="store_true", help="also run workbench variants with one lever changed")
     ap.add_argument("--steps", type=int, default=None, help="override the steps of every dataset")
-    ap.add_argument("--profile", action="store_true", help="profile steps 6-10 of --variant (default: hf and "
-                    "workbench) on each dataset with torch.profiler and print the ops by self time")
+    ap.add_argument("--profile", action="store_true", help="profile steps 6-10 of each of --variants (default: hf "
+                    "and workbench) on each dataset with torch.profiler and print the ops by self time")
     ap.add_argument("--compile-cache", action="store_true", help="workbench+compile twice in fresh processes "
                     "sharing one new inductor cache folder: the start-up cost cold, then with the caches warm")
     ap.add_argument("--variants", help="comma-separated variants to run (default: hf,workbench and, with "
@@ -255,7 +263,7 @@ def main():
         return padding_table(args.datasets.split(","))
     if args.profile:
         for dataset in args.datasets.split(","):
-            for v in [args.variant] if args.variant else ["hf", "workbench"]:
+            for v in args.variants.split(",") if args.variants else ["hf", "workbench"]:
                 profile_step(v, dataset)
         return
     if args.variant:
