@@ -107,8 +107,9 @@ class TrainConfig:
                                    "next step instead of handing it back to the system and faulting it in again "
                                    "(about 10 % faster steps for MiniLM; the process keeps up to 512 MB of freed "
                                    "memory). Once on, it stays on for the process.", advanced=True)
-    compile: bool = knob(False, "torch.compile the model (dynamic shapes): about 12 % faster per step "
-                         "(MiniLM, CPU) after ~30 s of compiling, so it pays on runs of a few thousand steps.",
+    compile: bool = knob(False, "torch.compile the model (dynamic shapes): 3-12 % faster per step (MiniLM, CPU) "
+                         "after 1-2 min of compiling, ~30 s when an earlier run compiled the same model (torch's "
+                         "on-disk caches), so it pays only on runs of several thousand steps.",
                          advanced=True)
     report_to: list[str] = knob(factory=list, help="Also log the run to these trackers (metrics.jsonl is always "
                                 "written): TensorBoard event files in the run folder, trackio's local store.",
