@@ -132,6 +132,7 @@ def bf16_master_weights(make_optimizer):
             with torch.no_grad():
                 torch._foreach_copy_(lows, highs)
         optimizer.register_step_post_hook(weights_down)
+        optimizer.masters = master     # bf16 weight -> its fp32 master (tests/test_bench_trainer_vs_hf.py)
         return optimizer
     return make
 
