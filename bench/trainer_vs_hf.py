@@ -2,6 +2,7 @@
 settings, side by side (issue 13, benchmark 1).
 
     python bench/trainer_vs_hf.py [--quick] [--repeats 2] [--datasets sst2,chnsenticorp] [--levers]
+                                  [--variants hf,workbench,workbench-cls] [--steps N] [--compile-cache] [--profile]
 
 Job: the bundled MiniLM (6 layers, width 384), full fine-tuning, batch 32, AdamW (fused, lr 5e-5, weight decay
 0.01, grad-norm clip 1.0), 6 % linear warm-up then linear decay, bf16 autocast where the CPU supports it, seed 0.
@@ -16,9 +17,13 @@ Every variant runs in a fresh process; the variants alternate within each repeat
 steps only (HF: its train_samples_per_second with no evaluation or saving inside the loop); accuracy is on the dev
 set after the last step; peak memory is the process's peak RSS. Prints a table per dataset and ends with
 `ratio=<x>`: the geometric mean over datasets of median workbench samples/s / median HF samples/s.
-`--levers` adds workbench variants with one lever changed (packing, torch.compile, no length grouping, fp32).
-Workbench variants also report `steady_samples_per_s`: the rate over the second half of the steps (from the
-loop's step events), which leaves out one-time costs such as torch.compile's first graphs.
+`--levers` adds workbench variants with one lever changed (packing, torch.compile, no length grouping, fp32, bf16
+weights with fp32 master copies, HF's [CLS] head, the allocator left as glibc starts it); `--variants a,b,...` runs
+just those (the first is the base of the table's "vs" column). Workbench variants also report
+`steady_samples_per_s`: the rate over the second half of the steps (from the loop's step events), which leaves out
+one-time costs such as torch.compile's first graphs; every variant reports its process's minor page faults.
+`--compile-cache`: torch.compile's start-up with the inductor caches cold, then warm (a second fresh process).
+`--profile`: torch.profiler over steps 6-10 of each variant, ops by self time and the copies by shape.
 """
 
 from __future__ import annotations
