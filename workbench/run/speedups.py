@@ -41,8 +41,8 @@ def keep_freed_memory() -> bool:
     """Tell glibc's malloc to keep freed memory for reuse: by default it returns the free top of the heap to the
     system once more than 2x the mmap threshold is free, and serves each large block with a fresh mmap that it
     unmaps on free. A training step frees and takes back the same activations and gradients every step, so each of
-    their pages came back through a page fault (MiniLM, batch 32: the faults a run takes fall by 57 % and steps get
-    about 10 % faster; bench/trainer_vs_hf.py, BENCHMARKS.md). Process-wide, and it stays set. False where the C
+    their pages came back through a page fault (MiniLM on SST-2, batch 32: the faults a run takes fall by 57 %, and
+    2-10 % more samples/s; none on long texts; bench/trainer_vs_hf.py, BENCHMARKS.md). Process-wide, and it stays set. False where the C
     library is not glibc (macOS, musl) or refuses."""
     if not sys.platform.startswith("linux"):
         return False
