@@ -78,7 +78,8 @@ def run_hf(dataset, steps, profile=None):
     from workbench.run.runtime import cpu_bf16_supported
     train_f, dev_f, col, max_len, n, _, _ = DATASETS[dataset]
     tok = AutoTokenizer.from_pretrained(str(minilm_path()))
-    torch.manual_seed(0)
+    seed = int(os.environ.get("BENCH_SEED", "0"))   # --seed: the training seed (the data subset stays seed 0)
+    torch.manual_seed(seed)
     model = AutoModelForSequenceClassification.from_pretrained(str(minilm_path()), num_labels=2)
 
     def encode(texts, labels):
@@ -91,7 +92,7 @@ def run_hf(dataset, steps, profile=None):
             output_dir=out, per_device_train_batch_size=BATCH, per_device_eval_batch_size=2 * BATCH,
             max_steps=steps, learning_rate=LR, weight_decay=0.01, max_grad_norm=1.0, lr_scheduler_type="linear",
             warmup_steps=0.06, train_sampling_strategy="group_by_length", bf16=cpu_bf16_supported(), use_cpu=True,
-            seed=0, remove_unused_columns=False, save_strategy="no", eval_strategy="no", logging_strategy="no",
+            seed=seed, remove_unused_columns=False, save_strategy="no", eval_strategy="no", logging_strategy="no",
             report_to=[], disable_tqdm=True)
         collate = DataCollatorWithPadding(tok)
         trainer = Trainer(model=model, args=args, train_dataset=train,
@@ -156,7 +157,7 @@ def run_workbench(dataset, steps, overrides=(), variant="workbench", profile=Non
                      "label_column": "label", "max_length": max_len, "max_train_samples": n, "format": "tsv"},
             "train": {"max_steps": steps, "batch_size": BATCH, "lr": LR, "warmup_ratio": 0.06,
                       "eval_every": steps, "eval_batch_size": 2 * BATCH, "log_every": 1 if profile else 10,
-                      "seed": 0},
+                      "seed": int(os.environ.get("BENCH_SEED", "0"))},
             "output": {"runs_dir": runs, "save_model": False}})
         if overrides:
             cfg = RunConfig.from_yaml(json.dumps(cfg.to_dict()), list(overrides))
@@ -260,6 +261,7 @@ def main():
                     "sharing one new inductor cache folder: the start-up cost cold, then with the caches warm")
     ap.add_argument("--variants", help="comma-separated variants to run (default: hf,workbench and, with "
                     f"--levers, {','.join(LEVERS)}); the first is the base of the 'vs' column")
+    ap.add_argument("--seed", type=int, default=0, help="training seed of every variant (default 0)")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--dataset", help=argparse.SUPPRESS)
     ap.add_argument("--padding", action="store_true", help="only print the token slots per example of each "
@@ -277,6 +279,7 @@ def main():
         return
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
            "PYTHONPATH": str(ROOT)}
+    env["BENCH_SEED"] = str(args.seed)
     if args.compile_cache:
         return compile_cache(args, env)
     repeats = args.repeats or (1 if args.quick else 2)
