@@ -147,8 +147,7 @@ def run_workbench(dataset, steps, overrides=(), variant="workbench", profile=Non
     from workbench import store
     from workbench.run import loop as trainer
     from workbench.config import RunConfig
-    if variant == "workbench+bf16w":
-        trainer.make_optimizer = bf16_master_weights(trainer.make_optimizer)
+    plain = trainer.make_optimizer   # workbench+bf16w swaps it for its run only (--profile runs several per process)
     train_f, dev_f, col, max_len, n, _, _ = DATASETS[dataset]
     with tempfile.TemporaryDirectory() as runs:
         cfg = RunConfig.from_dict({
@@ -168,7 +167,12 @@ def run_workbench(dataset, steps, overrides=(), variant="workbench", profile=Non
                 marks.append((event.step, event.elapsed_s))
                 if profile is not None:
                     profile.step()
-        summary = trainer.run(cfg, store.create_run(cfg), listener=listener)
+        if variant == "workbench+bf16w":
+            trainer.make_optimizer = bf16_master_weights(plain)
+        try:
+            summary = trainer.run(cfg, store.create_run(cfg), listener=listener)
+        finally:
+            trainer.make_optimizer = plain
         assert summary["status"] == "completed", summary.get("error")
         m = summary["metrics"]
         # steady state: the second half of the steps, past warm-up costs such as torch.compile's first graphs
@@ -296,8 +300,8 @@ def main():
                 print(f"{dataset} {v} repeat {r + 1}: {results[v][-1]}", file=sys.stderr, flush=True)
         base = statistics.median(x["samples_per_s"] for x in results[variants[0]])
         print(f"\n{dataset}: {steps} steps, batch {BATCH}, max_length {spec[3]}, {repeats} repeat(s)")
-        print(f"| variant | samples/s (median) | runs | vs {variants[0]} | steady samples/s | dev accuracy % | peak MB |"
-              "\n|---|---|---|---|---|---|---|")
+        print(f"| variant | samples/s (median) | runs | vs {variants[0]} | steady samples/s | dev accuracy % | "
+              "peak MB |\n|---|---|---|---|---|---|---|")
         for v, rs in results.items():
             med = statistics.median(x["samples_per_s"] for x in rs)
             acc = statistics.median(x["accuracy"] for x in rs) * 100

@@ -1,6 +1,6 @@
 """Speed and memory levers the loop applies from `train.*` knobs: gradient checkpointing, torch.compile, glibc's
-allocator told to keep freed memory (CPU), batches moved to the GPU through pinned memory, and loss terms summed on the device and read only when a line is logged
-(no host sync per step)."""
+allocator told to keep freed memory (CPU), batches moved to the GPU through pinned memory, and loss terms summed on
+the device and read only when a line is logged (no host sync per step)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ def keep_freed_memory() -> bool:
     system once more than 2x the mmap threshold is free, and serves each large block with a fresh mmap that it
     unmaps on free. A training step frees and takes back the same activations and gradients every step, so each of
     their pages came back through a page fault (MiniLM on SST-2, batch 32: the faults a run takes fall by 57 %, and
-    2-10 % more samples/s; none on long texts; bench/trainer_vs_hf.py, BENCHMARKS.md). Process-wide, and it stays set. False where the C
-    library is not glibc (macOS, musl) or refuses."""
+    2-10 % more samples/s; none on long texts; bench/trainer_vs_hf.py, BENCHMARKS.md). Process-wide, and it stays
+    set. False where the C library is not glibc (macOS, musl) or refuses."""
     if not sys.platform.startswith("linux"):
         return False
     try:
