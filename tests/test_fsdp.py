@@ -34,7 +34,7 @@ def test_fsdp_follows_one_process_and_its_files_resume_without_sharding(cfg_for,
     assert s1["status"] == s2["status"] == "completed", s2.get("error")
     assert s2["world_size"] == 2
     log = two.log.read_text()
-    assert "FSDP: full shard over 2 ranks, 2 blocks wrapped" in log
+    assert "FSDP: full shard over 2 ranks, units: 1 x BertEmbeddings, 2 x BertLayer + the root" in log
     a, b = step_losses(one), step_losses(two)
     assert sorted(b) == [1, 2, 3]
     for step in b:

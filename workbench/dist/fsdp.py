@@ -47,14 +47,16 @@ def shard(model, device: torch.device, log):
     from torch.distributed.device_mesh import init_device_mesh   # lazy: only sharded runs
     from torch.distributed.fsdp import fully_shard   # lazy: only sharded runs
     mesh = init_device_mesh(device.type, (dist.get_world_size(),))
-    units = blocks(model)
+    units, kinds = blocks(model), {}
     for m in units:
+        kinds[type(m).__name__] = kinds.get(type(m).__name__, 0) + 1
         fully_shard(m, mesh=mesh, reshard_after_forward=True)
     fully_shard(model, mesh=mesh, reshard_after_forward=True)
     model.to(device)
     local = sum(p.to_local().numel() for p in model.parameters() if is_sharded(p))
     total = sum(p.numel() for p in model.parameters())
-    log(f"FSDP: full shard over {dist.get_world_size()} ranks, {len(units)} blocks wrapped + the root; this rank "
+    wrapped = ", ".join(f"{n} x {k}" for k, n in kinds.items())
+    log(f"FSDP: full shard over {dist.get_world_size()} ranks, units: {wrapped or 'none'} + the root; this rank "
         f"holds {local:,} of {total:,} weights")
     return model
 
