@@ -77,6 +77,7 @@ def test_l2sp_and_ema_under_fsdp_follow_one_process_and_resume_sharded(cfg_for, 
     two, s2 = train(half)
     assert s2["status"] == "completed", s2.get("error")
     cfg = RunConfig.load(two.config, ["train.processes=2", "train.sharding=fsdp", "train.max_steps=4"])
+    two.config.write_text(cfg.to_yaml())   # as `python -m workbench resume RUN --set ...` does: the ranks read it
     s3 = trainer.run(cfg, two, resume=True)
     assert s3["status"] == "completed" and s3["world_size"] == 2, s3.get("error")
     a, b = step_losses(one), step_losses(two)

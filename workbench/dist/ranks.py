@@ -7,6 +7,7 @@ model where the run's forward allows it, so the all-reduce overlaps backward; el
 over every parameter the optimizer holds; a strategy's own modules, such as a discriminator, that way too), the
 logged loss terms are averaged, and a stop request is agreed on at a step boundary so every rank leaves the
 loop at the same step. Every rank keeps identical weights, so EMA, teachers and L2-SP anchors need nothing more.
+(With train.sharding: fsdp each rank holds a shard instead: workbench/dist/fsdp.py.)
 """
 
 from __future__ import annotations

@@ -7,6 +7,11 @@ saved model. Every other rank writes its own log and events under RUN_FOLDER/ran
 message is found; their summaries go to the small registry in RUN_FOLDER/ranks/) and reads the run's checkpoints when resuming. The stop file RUN_FOLDER/STOP ("cancel" or
 "save"), written by the supervisor, is read by every rank and agreed on at a step boundary. A from-scratch
 tokenizer is trained once, by rank 0, into RUN_FOLDER/tokenizer, and loaded by every rank.
+
+Sharding: with train.sharding: fsdp, or under `accelerate launch --config_file assets/accelerate/fsdp.yaml` (which
+sets ACCELERATE_USE_FSDP=true), the loop shards the model with torch FSDP2 (workbench/dist/fsdp.py); the config is
+checked again with sharding on, so a strategy FSDP does not run is refused here (exit code 2, the message names
+train.sharding and the strategy) before anything is loaded. DeepSpeed configs are refused the same way.
 """
 
 from __future__ import annotations
