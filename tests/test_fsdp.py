@@ -107,7 +107,8 @@ def test_fsdp_needs_several_processes(make_cfg):
 
 def test_accelerate_fsdp_config_turns_sharding_on(make_cfg, tmp_path):
     """accelerate launch with assets/accelerate/fsdp.yaml sets ACCELERATE_USE_FSDP=true: the worker shards (and
-    checks the strategies again) instead of refusing."""
+    checks the strategies again) instead of refusing. (The real launcher with that config, end to end:
+    tests/test_dist_configs.py.)"""
     from workbench.dist.worker import sharding_from, unsupported
     cfg = make_cfg()
     env = {"ACCELERATE_USE_FSDP": "true"}
@@ -135,25 +136,3 @@ def test_bitfit_with_accumulation_and_checkpointing_under_fsdp_follows_one_proce
     assert s1["metrics"]["trainable_params"] == s2["metrics"]["trainable_params"]
     assert abs(s1["metrics"]["eval_loss"] - s2["metrics"]["eval_loss"]) < TOL
 
-
-def test_the_worker_shards_under_accelerates_fsdp_environment(cfg_for, make_cfg, tmp_path):
-    """The worker as `accelerate launch --config_file assets/accelerate/fsdp.yaml` starts it (ACCELERATE_USE_FSDP=true
-    in its environment; the ranks here come from torchrun, as accelerate's launcher starts them): a run whose
-    config says train.sharding: none trains sharded; one with a strategy FSDP refuses fails with that message."""
-    import os
-    from pathlib import Path
-
-    from workbench.dist import launch
-    env = {"ACCELERATE_USE_FSDP": "true", "PYTHONPATH": os.pathsep.join(
-        p for p in (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")) if p)}
-    cfg = cfg_for(2, 2)
-    assert cfg.train.sharding == "none"
-    paths = store.create_run(cfg)
-    out = launch.supervise(launch.torchrun_command(paths.root, 2, False), paths.root, env=env)
-    assert out.returncode == 0, out.output[-3000:]
-    assert store.read_json(paths.summary)["status"] == "completed"
-    assert "FSDP: full shard over 2 ranks" in paths.log.read_text()
-    refused = store.create_run(_with(cfg_for(2, 2), [{"name": "adversarial"}]))
-    out = launch.supervise(launch.torchrun_command(refused.root, 2, False), refused.root, env=env)
-    assert out.returncode != 0
-    assert "train.sharding: fsdp cannot run strategy 'adversarial'" in out.output
