@@ -47,13 +47,13 @@ def build_model(out: Path, layers: int, width: int) -> Path:
     return folder
 
 
-def run(model: Path, runs: Path, name: str, steps: int, processes: int, sharding: str) -> dict:
+def run(model: Path, runs: Path, name: str, steps: int, processes: int, sharding: str, extra=()) -> dict:
     cmd = [sys.executable, "-m", "workbench", "train", "--quiet", "--processes", str(processes),
            "--set", f"model.name={model}", "--set", f"output.runs_dir={runs}", "--set", f"output.run_name={name}",
            "--set", f"train.max_steps={steps}", "--set", "train.batch_size=16", "--set", "train.precision=fp32",
            "--set", "train.scheduler=constant", "--set", "train.warmup_ratio=0", "--set", "train.eval_every=1000",
            "--set", "data.max_length=64", "--set", "data.max_eval_samples=32", "--set", f"train.sharding={sharding}",
-           "--set", "output.save_model=false"]
+           "--set", "output.save_model=false", *extra]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(cmd, check=True, env=env, cwd=ROOT)
     folder = sorted(runs.glob(f"{name}*"))[-1]
@@ -77,7 +77,10 @@ def main() -> None:
     p.add_argument("--width", type=int, default=512)
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--out", default="/tmp/i12/fsdp_scale")
+    p.add_argument("--no-checkpoint", action="store_true", help="no checkpoint (train.checkpoint_every=100000): "
+                   "the peak memory of training alone, without the gathering of whole tensors to save them")
     a = p.parse_args()
+    extra = ["--set", "train.checkpoint_every=100000"] if a.no_checkpoint else []
     out = Path(a.out)
     runs = out / "runs"
     runs.mkdir(parents=True, exist_ok=True)
@@ -86,9 +89,9 @@ def main() -> None:
         str(model / "model.safetensors")).items())
     print(f"model: {model.name}, {n:,} weights ({n * 4 / 2**20:.0f} MB fp32; with AdamW state and gradients "
           f"{n * 16 / 2**20:.0f} MB)")
-    results = {"1 process": run(model, runs, "one", a.steps, 1, "none"),
-               "2 processes, DDP": run(model, runs, "ddp", a.steps, 2, "none"),
-               "2 processes, FSDP": run(model, runs, "fsdp", a.steps, 2, "fsdp")}
+    results = {"1 process": run(model, runs, "one", a.steps, 1, "none", extra),
+               "2 processes, DDP": run(model, runs, "ddp", a.steps, 2, "none", extra),
+               "2 processes, FSDP": run(model, runs, "fsdp", a.steps, 2, "fsdp", extra)}
     base = results["1 process"]["losses"]
     print(f"| run | max abs per-step loss diff vs 1 process ({len(base)} steps) | peak RSS per rank (MB) |")
     print("|---|---|---|")
@@ -98,6 +101,8 @@ def main() -> None:
     for k, r in results.items():
         if r["fsdp"]:
             print(f"{k}: {r['fsdp']}")
+    print(f"training state (weights + gradients + AdamW's two moments, fp32) per rank: {n * 16 / 2**20:.0f} MB "
+          f"whole (1 process, each DDP rank), {n * 8 / 2**20:.0f} MB per FSDP rank (half of every tensor)")
     print("losses:", json.dumps({k: r["losses"] for k, r in results.items()}))
 
 

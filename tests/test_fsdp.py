@@ -111,10 +111,11 @@ def test_accelerate_fsdp_config_turns_sharding_on(make_cfg, tmp_path):
     tests/test_dist_configs.py.)"""
     from workbench.dist.worker import sharding_from, unsupported
     cfg = make_cfg()
-    env = {"ACCELERATE_USE_FSDP": "true"}
+    env = {"ACCELERATE_USE_FSDP": "true", "FSDP_CPU_RAM_EFFICIENT_LOADING": "true"}
     assert unsupported(env) is None
     on = sharding_from(env, cfg, 2)
     assert on.train.sharding == "fsdp" and on.train.processes == 2
+    assert env["FSDP_CPU_RAM_EFFICIENT_LOADING"] == "false"   # every rank loads the weights (transformers reads it)
     assert sharding_from({}, cfg, 2).train.sharding == "none"
     with pytest.raises(ConfigError, match="train.sharding"):
         sharding_from(env, make_cfg(strategy=[{"name": "adversarial"}]), 2)

@@ -81,6 +81,10 @@ def sharding_from(env, cfg, world_size: int) -> RunConfig:
     the config is checked again, so a strategy FSDP does not take is refused here with the usual message."""
     if str(env.get("ACCELERATE_USE_FSDP", "")).lower() not in ("1", "true"):
         return cfg
+    # fsdp_cpu_ram_efficient_loading makes transformers load the weights on rank 0 only (meta tensors elsewhere, to be
+    # broadcast by accelerate's wrapping); the loop shards itself and needs the weights on every rank (θ_pre for
+    # L2-SP and the weight distance), so each rank loads them on the CPU before its shard goes to the device.
+    env["FSDP_CPU_RAM_EFFICIENT_LOADING"] = "false"
     data = cfg.to_dict()
     data["train"].update(sharding="fsdp", processes=max(world_size, cfg.train.processes))
     return RunConfig.from_dict(data)
