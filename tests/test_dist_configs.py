@@ -1,6 +1,7 @@
 """The accelerate configs shipped in assets/accelerate/ (what README's scale-out section tells a user to copy): each
-parses with accelerate's own loader and asks for what its comment says; the FSDP one is refused by the worker
-before it loads anything, with the reason; the launcher builds the accelerate command that README shows."""
+parses with accelerate's own loader and asks for what its comment says; the FSDP one makes the worker shard the
+model (and refuse, before it loads anything, a strategy FSDP does not run); DeepSpeed is refused with the reason;
+the launcher builds the accelerate command that README shows."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from test_processes import _with, bert_no_dropout, cfg_for  # noqa: F401 (fixtures)
 from workbench.dist import launch
 from workbench.dist.worker import unsupported
 
@@ -32,23 +34,33 @@ def test_each_config_parses_with_accelerate(name, kind):
         assert cfg.num_machines == 2 and cfg.main_process_ip
 
 
-def test_sharding_configs_are_refused_with_the_reason():
-    assert unsupported({}) is None and unsupported({"ACCELERATE_USE_FSDP": "false"}) is None
-    why = unsupported({"ACCELERATE_USE_FSDP": "true"})
-    assert "FSDP" in why and "L2-SP anchors" in why and "EMA" in why and "multi_gpu.yaml" in why
-    assert "DeepSpeed" in unsupported({"ACCELERATE_USE_DEEPSPEED": "1"})
+def test_deepspeed_is_refused_with_the_reason_and_fsdp_is_not():
+    assert unsupported({}) is None and unsupported({"ACCELERATE_USE_FSDP": "true"}) is None
+    why = unsupported({"ACCELERATE_USE_DEEPSPEED": "1"})
+    assert "DeepSpeed" in why and "fsdp.yaml" in why
 
 
-def test_accelerate_launch_with_the_fsdp_config_stops_before_training(make_cfg, tmp_path):
-    """The real launcher with the shipped FSDP config: every rank it starts refuses (exit code 2) and says why."""
+def test_accelerate_launch_with_the_fsdp_config_trains_sharded(cfg_for, tmp_path):
+    """The real launcher with the shipped FSDP config (2 CPU ranks here, gloo): a run whose config says one process
+    and no sharding trains sharded over both; a strategy FSDP does not run is refused by every rank (exit code 2)
+    with the message naming train.sharding, before training."""
     from workbench import store
-    paths = store.create_run(make_cfg(train={"max_steps": 2}))
+    paths = store.create_run(cfg_for(1, 2))
     cmd = launch.accelerate_command(CONFIGS / "fsdp.yaml", paths.root)
     assert cmd[1:5] == ["-m", "accelerate.commands.launch", "--config_file", str(CONFIGS / "fsdp.yaml")]
     assert cmd[-3:] == ["-m", "workbench.dist.worker", str(paths.root)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ACCELERATE_CONFIG_FILE": str(tmp_path / "none.yaml")}
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr[-3000:]
+    summary = store.read_json(paths.summary)
+    assert summary["status"] == "completed" and summary["world_size"] == 2
+    assert "FSDP: full shard over 2 ranks" in paths.log.read_text()
+    assert sorted(e["step"] for e in store.read_metrics(paths, ("step",))) == [1, 2]
+
+    refused = store.create_run(_with(cfg_for(1, 2), [{"name": "adversarial"}]))
+    out = subprocess.run(launch.accelerate_command(CONFIGS / "fsdp.yaml", refused.root), capture_output=True,
+                         text=True, timeout=600, env=env, stdin=subprocess.DEVNULL)
     assert out.returncode != 0
-    assert out.stderr.count("error: this accelerate config asks for FSDP") == 2, out.stderr[-3000:]
+    assert out.stderr.count("error: train.sharding: fsdp cannot run strategy 'adversarial'") == 2, out.stderr[-3000:]
     assert "exitcode  : 2" in out.stderr
-    assert not (paths.root / "metrics.jsonl").exists() or not store.read_metrics(paths, ("step",))
+    assert not (refused.root / "metrics.jsonl").exists() or not store.read_metrics(refused, ("step",))

@@ -19,6 +19,7 @@ LAYERS = (
     ("data io", ("workbench.datasets_io",)),   # Arrow files and the encoded-rows cache (datasets)
     ("sections", ("workbench.store", "workbench.data", "workbench.sections")),
     ("data stream", ("workbench.datasets_io.stream",)),   # data.streaming: reads sources through workbench.data
+    ("sharding", ("workbench.dist.sharding",)),   # train.sharding: what FSDP takes, DTensor-aware tensor helpers
     ("model", ("workbench.model",)),
     ("tasks", ("workbench.tasks",)),
     ("strategies", ("workbench.strategies",)),

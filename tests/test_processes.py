@@ -66,6 +66,9 @@ def test_two_processes_reach_the_loss_of_one_and_resume_with_one(cfg_for, train)
     assert sorted(b) == [1, 2, 3]
     for step in b:
         assert abs(a[step] - b[step]) < TOL, (step, a[step], b[step])
+    # torch DDP without find_unused_parameters: the probe found every trainable tensor in the forward's graph
+    assert "gradients: torch DDP" in two.log.read_text()
+    assert "every trainable tensor gets a gradient" in two.log.read_text()
     assert [type(e).__name__ for e in events][-1] == "Finished"            # rank 0's events reached the listener
     assert {type(e).__name__ for e in events} >= {"Started", "Step", "Eval"}
     # only rank 0 wrote the run folder; rank 1 kept its own log
@@ -243,3 +246,23 @@ def test_teachers_and_discriminators_follow_one_process(cfg_for, train, teacher_
     assert abs(ta[0]["task"] - tb[0]["task"]) < TOL        # before any update the task term is the same
     assert f"gradients: {path}" in two.log.read_text()
     assert abs(s1["metrics"]["eval_loss"] - s2["metrics"]["eval_loss"]) < tol
+
+
+def test_unused_parameters_are_found_from_one_forward(bert_no_dropout):
+    """DDP's find_unused_parameters is set only when a trainable tensor is out of the training forward's graph: a
+    classifier's forward reaches every weight; a forward that stops at the encoder leaves the pooler and the head
+    out (and frozen ones are not asked about)."""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from workbench.dist.ranks import unused_parameters
+    model = AutoModelForSequenceClassification.from_pretrained(bert_no_dropout, num_labels=2)
+    ids = torch.tensor([[2, 5, 6, 7, 3]])
+    state = torch.get_rng_state()
+    assert unused_parameters(model, lambda: model(input_ids=ids, labels=torch.tensor([1]))) == []
+    assert torch.equal(torch.get_rng_state(), state)                       # the probe leaves the RNG as it was
+    unused = unused_parameters(model, lambda: {"hidden": model.bert(input_ids=ids).last_hidden_state})
+    assert unused == ["bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias"]
+    model.classifier.requires_grad_(False)
+    assert unused_parameters(model, lambda: {"hidden": model.bert(input_ids=ids).last_hidden_state}) == \
+        ["bert.pooler.dense.weight", "bert.pooler.dense.bias"]

@@ -24,6 +24,7 @@ import yaml
 
 from . import options as opt
 from .datasets_io import stream
+from .dist import sharding
 from .errors import ConfigError
 from .sections import DataConfig, ModelConfig, OutputConfig, TrainConfig
 from .strategies import STRATEGIES, check_combination
@@ -153,6 +154,7 @@ class RunConfig:
                               f"({self.train.processes}); raise it or use fewer processes")
         check_combination(self)
         stream.check(self)   # data.streaming: needs train.max_steps and a task that streams
+        sharding.check(self)   # train.sharding: fsdp runs only what it was tested with
 
 
 def _flow(value) -> str:

@@ -94,6 +94,11 @@ class TrainConfig:
     processes: int = knob(1, "Training processes (devices): above 1 the run is a supervised torchrun group, one "
                           "process per GPU (or CPU processes with gloo); batch_size stays the global batch.",
                           min=1, max=1024, label="Devices / processes", advanced=True)
+    sharding: str = knob("none", "With several processes: 'fsdp' shards the weights, gradients and optimizer state "
+                         "across them (torch FSDP, full shard, one unit per transformer block), for models that do "
+                         "not fit one device; 'none' keeps a whole copy on each (DDP). Needs train.processes of 2 "
+                         "or more (or accelerate's fsdp.yaml).", choices=("none", "fsdp"), advanced=True,
+                         label="Sharding")
     log_every: int = knob(1, "Write a metrics line every N steps.", min=1, advanced=True)
     eval_batch_size: int | None = knob(None, "Batch size for evaluation (default: 2 x batch size).", min=1,
                                        advanced=True)

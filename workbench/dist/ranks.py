@@ -7,6 +7,7 @@ model where the run's forward allows it, so the all-reduce overlaps backward; el
 over every parameter the optimizer holds; a strategy's own modules, such as a discriminator, that way too), the
 logged loss terms are averaged, and a stop request is agreed on at a step boundary so every rank leaves the
 loop at the same step. Every rank keeps identical weights, so EMA, teachers and L2-SP anchors need nothing more.
+(With train.sharding: fsdp each rank holds a shard instead: workbench/dist/fsdp.py.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 
 import torch
 import torch.distributed as dist
+
+from .sharding import is_sharded
 
 STOP_CODES = {None: 0, "cancel": 1, "save": 2}
 # Strategies whose training forward is the model's own (one call) and whose loss terms read only its outputs: the
@@ -61,10 +64,13 @@ class World:
         return mine * self.size / total if self.size > 1 and total else 1.0
 
     # ---- reductions ---------------------------------------------------------------------------------------------
-    def wrap(self, model, task, strategies, packer, tc, log):
+    def wrap(self, model, task, strategies, packer, tc, log, probe=None):
         """torch DistributedDataParallel around the model, so that its gradients are all-reduced in buckets while
         backward runs, when this run's training forward is one plain call of the model; else None, and
-        `average_gradients` all-reduces everything after backward (the same mean, without the overlap)."""
+        `average_gradients` all-reduces everything after backward (the same mean, without the overlap).
+        `probe()` runs the training forward once on a few rows and returns its output: DDP is told to look for
+        unused parameters (a graph traversal every step) only when a trainable parameter is out of that output's
+        graph."""
         if not self.active:
             return None
         from ..tasks.base import Task   # lazy: the rank helpers are imported before any task is needed
@@ -79,16 +85,21 @@ class World:
             return None
         from torch.nn.parallel import DistributedDataParallel   # lazy: only for several ranks
         cuda = dist.get_backend() == "nccl"
+        unused = unused_parameters(model, probe) if probe is not None else ["(not probed)"]
         ddp = DistributedDataParallel(model, device_ids=[_device().index] if cuda else None,
-                                      find_unused_parameters=True, broadcast_buffers=False)
-        log("gradients: torch DDP (all-reduce overlapped with backward; once per optimizer step)")
+                                      find_unused_parameters=bool(unused), broadcast_buffers=False)
+        log("gradients: torch DDP (all-reduce overlapped with backward; once per optimizer step; "
+            + (f"find_unused_parameters: {len(unused)} trainable tensors get no gradient, e.g. {unused[0]})"
+               if unused else "every trainable tensor gets a gradient)"))
         return ddp
 
     @staticmethod
     def grad_sync(ddp, on: bool) -> None:
         """DDP's no_sync for gradient accumulation: all-reduce only in the last micro-batch's backward (read at
-        forward time, so this is set before the forward)."""
-        if ddp is not None:
+        forward time, so this is set before the forward). An FSDP model: its reduce-scatter likewise."""
+        if hasattr(ddp, "set_requires_gradient_sync"):
+            ddp.set_requires_gradient_sync(on)
+        elif ddp is not None:
             ddp.require_backward_grad_sync = on
 
     def average_gradients(self, optimizer, ddp=None) -> None:
@@ -98,7 +109,8 @@ class World:
         if not self.active:
             return
         done = {id(p) for p in ddp.module.parameters()} if ddp is not None else set()
-        params = [p for g in optimizer.param_groups for p in g["params"] if p.requires_grad and id(p) not in done]
+        params = [p for g in optimizer.param_groups for p in g["params"]
+                  if p.requires_grad and id(p) not in done and not is_sharded(p)]   # FSDP averaged those
         if not params:
             return
         grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
@@ -145,6 +157,39 @@ class World:
         code = int(t.item())
         if code:
             stop.request({v: k for k, v in STOP_CODES.items()}[code])
+
+
+def unused_parameters(model, probe) -> list[str]:
+    """Names of the trainable parameters that the output of `probe()` (one training forward) does not depend on,
+    found by walking its autograd graph once (what DDP's find_unused_parameters does every step). The probe runs
+    with the RNG forked, so the run's dropout masks and sampling are those of a run without it."""
+    with torch.random.fork_rng(devices=[torch.cuda.current_device()] if torch.cuda.is_available() else []):
+        out = probe()
+    roots, todo, visited = [], [out], set()
+    while todo:   # every tensor of the output (a ModelOutput, a dict, tuples of hidden states...)
+        v = todo.pop()
+        if id(v) in visited or isinstance(v, torch.nn.Module):
+            continue
+        visited.add(id(v))
+        if torch.is_tensor(v):
+            roots += [v] if v.grad_fn is not None else []
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, (tuple, list)):
+            todo.extend(v)
+        elif hasattr(v, "__dict__"):
+            todo.extend(vars(v).values())
+    reached, stack, seen = set(), [r.grad_fn for r in roots], set()
+    while stack:
+        fn = stack.pop()
+        if fn is None or fn in seen:
+            continue
+        seen.add(fn)
+        var = getattr(fn, "variable", None)
+        if var is not None:
+            reached.add(id(var))
+        stack.extend(nxt for nxt, _ in fn.next_functions)
+    return [n for n, p in model.named_parameters() if p.requires_grad and id(p) not in reached]
 
 
 def _device() -> torch.device:

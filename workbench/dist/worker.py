@@ -7,6 +7,11 @@ saved model. Every other rank writes its own log and events under RUN_FOLDER/ran
 message is found; their summaries go to the small registry in RUN_FOLDER/ranks/) and reads the run's checkpoints when resuming. The stop file RUN_FOLDER/STOP ("cancel" or
 "save"), written by the supervisor, is read by every rank and agreed on at a step boundary. A from-scratch
 tokenizer is trained once, by rank 0, into RUN_FOLDER/tokenizer, and loaded by every rank.
+
+Sharding: with train.sharding: fsdp, or under `accelerate launch --config_file assets/accelerate/fsdp.yaml` (which
+sets ACCELERATE_USE_FSDP=true), the loop shards the model with torch FSDP2 (workbench/dist/fsdp.py); the config is
+checked again with sharding on, so a strategy FSDP does not run is refused here (exit code 2, the message names
+train.sharding and the strategy) before anything is loaded. DeepSpeed configs are refused the same way.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ import torch.distributed
 
 from .. import data, store, tasks
 from ..config import RunConfig
+from ..errors import ConfigError
 from ..datasets_io.stream import Stream
 from ..model import catalogue as models
 from ..run import loop
-from .ranks import STOP_CODES, init_process_group
+from .ranks import STOP_CODES, World, init_process_group
 
 STOP_FILE = "STOP"
 
@@ -62,16 +68,26 @@ class FileStop:
 
 
 def unsupported(env) -> str | None:
-    """Why this launch cannot run the loop (an accelerate config asking for sharding), or None."""
-    for var, what in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")):
-        if str(env.get(var, "")).lower() in ("1", "true"):
-            return (f"this accelerate config asks for {what}, which shards the model across ranks; the workbench "
-                    "loop does not shard yet: every rank holds the whole model (gradients are averaged across ranks), "
-                    "and strategies keep full copies of the weights on each rank (L2-SP anchors, EMA / mean-teacher "
-                    "weights, distillation teachers), which a sharded model would not match. Use "
-                    "assets/accelerate/multi_gpu.yaml (one machine) or multi_node.yaml (several) with a model that "
-                    "fits one device, or a smaller model / LoRA / QLoRA (strategy lora, qlora).")
+    """Why this launch cannot run the loop (an accelerate config asking for DeepSpeed), or None."""
+    if str(env.get("ACCELERATE_USE_DEEPSPEED", "")).lower() in ("1", "true"):
+        return ("this accelerate config asks for DeepSpeed, which the workbench loop does not run; for a model that "
+                "does not fit one device use assets/accelerate/fsdp.yaml (torch FSDP, full shard), or "
+                "multi_gpu.yaml / multi_node.yaml with a model that fits one device")
     return None
+
+
+def sharding_from(env, cfg, world_size: int) -> RunConfig:
+    """accelerate's FSDP config (ACCELERATE_USE_FSDP=true in the environment it sets) turns train.sharding to fsdp;
+    the config is checked again, so a strategy FSDP does not take is refused here with the usual message."""
+    if str(env.get("ACCELERATE_USE_FSDP", "")).lower() not in ("1", "true"):
+        return cfg
+    # fsdp_cpu_ram_efficient_loading makes transformers load the weights on rank 0 only (meta tensors elsewhere, to be
+    # broadcast by accelerate's wrapping); the loop shards itself and needs the weights on every rank (θ_pre for
+    # L2-SP and the weight distance), so each rank loads them on the CPU before its shard goes to the device.
+    env["FSDP_CPU_RAM_EFFICIENT_LOADING"] = "false"
+    data = cfg.to_dict()
+    data["train"].update(sharding="fsdp", processes=max(world_size, cfg.train.processes))
+    return RunConfig.from_dict(data)
 
 
 def rank_paths(run: Path, rank: int) -> store.RunPaths:
@@ -92,13 +108,15 @@ def main(argv=None) -> int:
         print(f"error: {refusal}", file=sys.stderr)
         return 2
     run = Path(args.run).resolve()
-    cfg = RunConfig.load(run / "config.yaml")
+    try:
+        cfg = sharding_from(os.environ, RunConfig.load(run / "config.yaml"), World.from_env().size)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     os.environ["WORKBENCH_DEVICE"] = cfg.train.device
     world = init_process_group()
     paths = rank_paths(run, world.rank)
     _shared_tokenizer(cfg, paths, world)
-    if not world.main:
-        cfg.output.save_model = False   # rank 0 saves the model; the others' copies are identical
     summary = loop.run(cfg, paths, stop=FileStop(run / STOP_FILE), resume=args.resume)
     return 0 if summary.get("status") != "failed" else 1
 

@@ -26,9 +26,10 @@ def read_training_info(model_dir: Path) -> dict:
     return json.loads(f.read_text()) if f.is_file() else {}
 
 
-def save(model, tokenizer, task, paths, cfg) -> Path:
+def save(model, tokenizer, task, paths, cfg, state_dict=None) -> Path:
     """Save the final model as plain transformers files (safetensors) + tokenizer + workbench.json, into a
-    temporary folder renamed into place: an interrupted save never leaves a half model behind."""
+    temporary folder renamed into place: an interrupted save never leaves a half model behind. `state_dict`: the
+    whole weights when the model itself holds only shards (FSDP)."""
     tmp = paths.root / f".model-{secrets.token_hex(4)}"
     adapter = peft_of(model)
     with safety.writing("the final model", tmp, "the checkpoints are intact"):
@@ -38,7 +39,7 @@ def save(model, tokenizer, task, paths, cfg) -> Path:
             adapter.save_pretrained(str(tmp))
             unwrap(model).config.save_pretrained(str(tmp))
         else:
-            unwrap(model).save_pretrained(str(tmp))
+            unwrap(model).save_pretrained(str(tmp), state_dict=state_dict)
         tokenizer.save_pretrained(str(tmp))
         task.save_extras(model, tmp)
         info = {"task": cfg.task.name, "task_options": cfg.task.to_plain(), "base_model": cfg.model.name,

@@ -23,28 +23,35 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from .. import safety
+from ..dist.fsdp import gathered_state
+from ..dist.sharding import like
 
 
-def _model_state(model) -> dict[str, torch.Tensor]:
+def _model_state(model) -> list[tuple[str, torch.Tensor]]:
     # Frozen weights are reloaded from the base model on resume; only what training changes is saved.
-    state = {f"model.{n}": p.detach() for n, p in model.named_parameters() if p.requires_grad}
-    state.update({f"model.{n}": b.detach() for n, b in model.named_buffers() if b is not None})
+    state = [(f"model.{n}", p.detach()) for n, p in model.named_parameters() if p.requires_grad]
+    state += [(f"model.{n}", b.detach()) for n, b in model.named_buffers() if b is not None]
     return state
 
 
 def save(root: Path, step: int, model, optimizer, scheduler, scaler, strategies, extra_modules,
-         meta: dict, keep: int) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    tensors = _model_state(model)
+         meta: dict, keep: int, write: bool = True) -> Path | None:
+    """Every rank calls this (a sharded model's tensors are gathered from all of them, whole, in the layout of a
+    1-process run); the one with `write` (rank 0) writes the folder."""
+    named = _model_state(model)
     opt = optimizer.state_dict()
     for idx, st in opt["state"].items():
         for key, value in st.items():
             if torch.is_tensor(value):
-                tensors[f"optim.{idx}.{key}"] = value
+                named.append((f"optim.{idx}.{key}", value))
     for j, m in enumerate(extra_modules):
-        tensors.update({f"extra.{j}.{n}": t for n, t in m.state_dict().items()})
+        named += [(f"extra.{j}.{n}", t) for n, t in m.state_dict().items()]
     for k, s in enumerate(strategies):
-        tensors.update({f"strategy.{k}.{n}": t for n, t in s.state_dict().items()})
+        named += [(f"strategy.{k}.{n}", t) for n, t in s.state_dict().items()]
+    tensors = gathered_state(named, keep=write)
+    if not write:
+        return None
+    root.mkdir(parents=True, exist_ok=True)
     tensors["rng.torch"] = torch.get_rng_state()
     if torch.cuda.is_available():
         for d, st in enumerate(torch.cuda.get_rng_state_all()):
@@ -92,14 +99,18 @@ def load(path: Path, model, optimizer, scheduler, scaler, strategies, extra_modu
     if missing:
         raise RuntimeError(f"checkpoint {path} does not match the model (missing {missing[:3]}); was the config "
                            "changed in a way that alters the model?")
-    model.load_state_dict(model_sd, strict=False)
+    params = dict(model.named_parameters())   # whole tensors go into a sharded model's shards (FSDP)
+    model.load_state_dict({k: like(params[k], v) if k in params else v for k, v in model_sd.items()}, strict=False)
     opt_state = {"param_groups": state["optim_groups"], "state": {}}
     for i, scalars in state["optim_scalars"].items():
         opt_state["state"][int(i)] = dict(scalars)
+    ordered = [p for g in optimizer.param_groups for p in g["params"]]
     for k, v in tensors.items():
         if k.startswith("optim."):
             _, i, key = k.split(".", 2)
-            opt_state["state"].setdefault(int(i), {})[key] = v.to(device) if key != "step" else v
+            held = ordered[int(i)] if int(i) < len(ordered) else None
+            opt_state["state"].setdefault(int(i), {})[key] = (v if key == "step" else like(held, v) if held is not None
+                                                              and v.shape == held.shape else v.to(device))
     optimizer.load_state_dict(opt_state)
     scheduler.load_state_dict({**scheduler.state_dict(), **state["scheduler"]})
     if scaler is not None and state.get("scaler"):

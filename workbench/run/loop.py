@@ -26,7 +26,9 @@ from ..model.anatomy import clean_name, count_params
 from .batches import Batches
 from ..datasets_io import encoded
 from ..datasets_io.stream import Stream
+from ..dist import fsdp
 from ..dist.ranks import World, launched
+from ..dist.sharding import like
 from ..errors import WorkbenchError
 from .events import Eval, Finished, Preparing, Recorder, Started, Step
 from .jobs import StopSignal
@@ -91,6 +93,7 @@ def preflight(cfg) -> None:
 def _train(cfg, paths, rec, stop, resume):
     tc = cfg.train
     world = World.from_env()   # rank 0 of 1 unless launched by torchrun / accelerate (workbench.dist)
+    sharded = tc.sharding == "fsdp" and world.size > 1   # FSDP: each rank holds a shard of the model
     seed_everything(tc.seed)
     device = pick_device(tc.device)
     precision = pick_precision(tc.precision, device)
@@ -117,7 +120,7 @@ def _train(cfg, paths, rec, stop, resume):
     load_kwargs = {k: v for s in strategies for k, v in s.load_kwargs(cfg, task).items()}   # qlora: 4-bit base
     seed_everything(tc.seed)                       # head / scratch initialisation is seeded
     loaded = models.load(source, task, cfg.model, cfg.data.max_length, tokenizer, load_kwargs)
-    model = loaded.model.to(device)
+    model = loaded.model if sharded else loaded.model.to(device)   # FSDP moves only this rank's shards there
     clock.lap("model")
 
     # 3 encode: the training split now; the evaluation splits once the first loss point is out (_encode below) --
@@ -135,7 +138,8 @@ def _train(cfg, paths, rec, stop, resume):
                      rec.log, raw, rank=world.rank, world_size=world.size)
     for s in strategies:
         model = s.prepare(model, ctx) or model
-    model.to(device)
+    if not sharded:
+        model.to(device)
     ctx.model = model
     extra_modules = [m.to(device) for s in strategies for m in s.modules()]
     # Strategies that read hidden states (adversarial features, hidden-state distillation) get them from the
@@ -143,7 +147,11 @@ def _train(cfg, paths, rec, stop, resume):
     forward_kwargs = {"output_hidden_states": True} if any(s.needs_hidden_states for s in strategies) else {}
     packer = packer_for(cfg, task, model, rec.log)     # train.packing: several examples per row (or None)
     prepare_speedups(model, tc, packer, rec.log)       # gradient checkpointing, torch.compile
-    ddp = world.wrap(model, task, strategies, packer, tc, rec.log)   # several ranks: torch DDP where it applies
+    if sharded:   # train.sharding: fsdp, before the optimizer is built on the shards
+        model, ddp = fsdp.shard(model, device, rec.log), None
+    else:         # several ranks: torch DDP where it applies
+        ddp = world.wrap(model, task, strategies, packer, tc, rec.log, probe=lambda: _probe(
+            task, model, rows["train"], device, ctx, forward_kwargs))
 
     # 5 optimizer and schedule ------------------------------------------------------------------------------------
     batches = (stream.batches(tc.batch_size, tc.max_steps * tc.grad_accum) if stream else
@@ -192,7 +200,7 @@ def _train(cfg, paths, rec, stop, resume):
             n_rows, mine, share = batches.take(step * tc.grad_accum + micro, world)
             samples += n_rows
             batch = to_device((packer or task).collate(mine), device)
-            world.grad_sync(ddp, micro == tc.grad_accum - 1)   # DDP: all-reduce in the last micro-batch only
+            world.grad_sync(model if sharded else ddp, micro == tc.grad_accum - 1)   # sync the last micro-batch only
             with ctx.autocast():
                 out = (packer or task).forward(model if ddp is None else ddp, {**batch, **forward_kwargs})
                 # A task may split its loss into named terms (multitask: one per sub-task); else one "task" term.
@@ -250,9 +258,8 @@ def _train(cfg, paths, rec, stop, resume):
         ck_due = (done % tc.checkpoint_every == 0) if tc.checkpoint_every else eval_due
         if ck_due or stopping or (stop.requested and stop.mode == "save"):
             meta = {"best": best, **batches.checkpoint_state(world)}   # a stream's position on every rank
-            if world.main:   # rank 0 writes
-                checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
-                                extra_modules, meta, tc.keep_checkpoints)
+            checkpoint.save(paths.checkpoints, done, model, optimizer, scheduler, scaler, strategies,
+                            extra_modules, meta, tc.keep_checkpoints, write=world.main)   # rank 0 writes
         if stopping:
             rec.log(f"early stopping at step {done}: {metric} did not improve for {tc.early_stopping_patience} "
                     "evaluations")
@@ -281,8 +288,10 @@ def _train(cfg, paths, rec, stop, resume):
     rec(Eval(step=steps_done, epoch=round(steps_done * tc.grad_accum / batches.per_epoch, 4), split=split,
              metrics=final_metrics))
     samples_out = _samples(task, model, raw[split], ctx, tc.seed)
-    if cfg.output.save_model:
-        saved.save(model, tokenizer, task, paths, cfg)
+    if cfg.output.save_model:   # rank 0 saves (a sharded model's whole tensors gathered from every rank first)
+        whole = fsdp.gathered_state(model.state_dict().items(), keep=world.main) if sharded else None
+        if world.main:
+            saved.save(model, tokenizer, task, paths, cfg, state_dict=whole)
     metrics = {f"eval_{k}": v for k, v in final_metrics.items()}
     metrics.update({
         "eval_split": split, "steps": steps_done, "epochs": round(steps_done * tc.grad_accum / batches.per_epoch, 4),
@@ -345,22 +354,36 @@ def _track_best(best, metrics, metric, task, tc, step, model, paths, rec, writes
     better = task.greater_is_better if tc.early_stopping_metric == "auto" else task.higher_is_better(metric)
     if best["value"] is None or (value > best["value"] if better else value < best["value"]):
         best.update(value=value, step=step, bad_evals=0)
-        if tc.early_stopping_patience and writes:
-            _save_trainable(model, paths.checkpoints / "best")
+        if tc.early_stopping_patience:
+            _save_trainable(model, paths.checkpoints / "best", writes)
         return False
     best["bad_evals"] += 1
     return bool(tc.early_stopping_patience) and best["bad_evals"] >= tc.early_stopping_patience
 
 
-def _save_trainable(model, folder: Path):
+def _save_trainable(model, folder: Path, write: bool = True):
+    """Every rank calls it (a sharded model's weights are gathered); the one with `write` writes."""
+    whole = fsdp.gathered_state(((n, p) for n, p in model.named_parameters() if p.requires_grad), keep=write)
+    if not write:
+        return
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / ".weights.tmp"
-    save_file({n: p.detach().contiguous().clone() for n, p in model.named_parameters() if p.requires_grad}, tmp)
+    save_file({n: t.detach().contiguous().clone() for n, t in whole.items()}, tmp)
     os.replace(tmp, folder / "weights.safetensors")
 
 
 def _load_trainable(model, folder: Path):
-    model.load_state_dict(load_file(str(folder / "weights.safetensors")), strict=False)
+    params = dict(model.named_parameters())
+    model.load_state_dict({n: like(params[n], t) if n in params else t
+                           for n, t in load_file(str(folder / "weights.safetensors")).items()}, strict=False)
+
+
+def _probe(task, model, rows, device, ctx, forward_kwargs):
+    """The training forward on the first two training rows (DDP's check for parameters that get no gradient)."""
+    cols = rows[:2] if hasattr(rows, "column_names") else None   # Arrow rows: a dict of columns
+    first = [dict(zip(cols, values)) for values in zip(*cols.values())] if cols else list(rows[:2])
+    with ctx.autocast():
+        return task.forward(model, {**to_device(task.collate(first), device), **forward_kwargs})
 
 
 def _samples(task, model, split_ds, ctx, seed) -> list[dict]:

@@ -13,6 +13,7 @@ import torch
 
 from .. import store
 from ..model.anatomy import clean_name
+from ..dist.sharding import full
 from ..errors import WorkbenchError
 
 
@@ -78,7 +79,7 @@ def weight_distance(model, pre_state: dict) -> float:
     for name, p in model.named_parameters():
         ref = pre_state.get(clean_name(name))
         if ref is not None and ref.shape == p.shape:
-            total += (p.detach().float().cpu() - ref.float()).pow(2).sum().item()
+            total += (full(p.detach()).float().cpu() - ref.float()).pow(2).sum().item()   # FSDP: gathered
     return round(math.sqrt(total), 6)
 
 

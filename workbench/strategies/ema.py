@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..dist.sharding import like
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES
@@ -96,8 +97,9 @@ class EMA(Strategy):
         # exist by then) and no step has been taken. A resumed run gets it from the checkpoint instead.
         if self.shadow is None:
             self.shadow = {n: p.detach().float().clone() for n, p in ctx.model.named_parameters() if p.requires_grad}
-        elif self._restored:            # checkpoint tensors arrive on the CPU
-            self.shadow = {n: t.to(ctx.device) for n, t in self.shadow.items()}
+        elif self._restored:            # checkpoint tensors arrive whole, on the CPU (FSDP: sharded like θ)
+            params = dict(ctx.model.named_parameters())
+            self.shadow = {n: like(params[n], t) if n in params else t.to(ctx.device) for n, t in self.shadow.items()}
             self._restored = False
         return {}
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import torch
 
 from ..model.anatomy import clean_name
+from ..dist.sharding import full, like
 from ..errors import ConfigError
 from ..options import knob
 from ..strategies import STRATEGIES
@@ -59,7 +60,7 @@ class L2SP(Strategy):
         for name, p in ctx.model.named_parameters():
             ref = ctx.pre_state.get(clean_name(name))
             if p.requires_grad and ref is not None and ref.shape == p.shape and clean_name(name) not in ctx.new_names:
-                pairs.append((p, ref.to(p.device, torch.float32)))
+                pairs.append((p, like(p, ref, torch.float32)))   # FSDP: θ_pre sharded like θ
         if not pairs:
             ctx.log("l2sp: no trainable pre-trained weight to hold back (the penalty is 0)", "warning")
         else:
@@ -72,4 +73,4 @@ class L2SP(Strategy):
         if not self.pairs:
             return {"l2sp": out.loss.new_zeros(())}
         dist = sum((p.float() - ref).pow(2).sum() for p, ref in self.pairs)
-        return {"l2sp": self.opts.weight * dist}
+        return {"l2sp": self.opts.weight * full(dist)}   # FSDP: the shards' partial sums added across ranks

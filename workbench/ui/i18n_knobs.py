@@ -47,6 +47,9 @@ SECTION_KNOBS: dict[str, tuple[str, str]] = {
                       "同一模型已被之前的运行编译过时约 30 秒（torch 的磁盘缓存），训练数千步以上才划算。"),
     "train.processes": ("设备 / 进程数", "训练进程数（设备数）：大于 1 时以受监管的 torchrun 进程组运行，每块 GPU 一个进程"
                         "（或用 gloo 的多个 CPU 进程）；batch_size 仍是全局批大小。"),
+    "train.sharding": ("分片", "多进程时：fsdp 把权重、梯度和优化器状态分片到各进程（torch FSDP，完全分片，每个 "
+                       "Transformer 块一个单元），用于单个设备放不下的模型；none 在每个进程保留完整副本（DDP）。需要 "
+                       "train.processes 不少于 2（或使用 accelerate 的 fsdp.yaml）。"),
     "output.run_name": ("运行名称", "运行 ID 的可读前缀。"),
     "output.save_model": ("保存模型", "在运行文件夹中保存最终模型（safetensors）。"),
 }
