@@ -137,3 +137,43 @@ def test_bitfit_with_accumulation_and_checkpointing_under_fsdp_follows_one_proce
     assert s1["metrics"]["trainable_params"] == s2["metrics"]["trainable_params"]
     assert abs(s1["metrics"]["eval_loss"] - s2["metrics"]["eval_loss"]) < TOL
 
+
+
+@pytest.fixture(scope="module")
+def gpt_no_dropout(tmp_path_factory) -> str:
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from _words import _corpus
+    from workbench.model.tokenizer import train_tokenizer
+    root = tmp_path_factory.mktemp("gpt_no_dropout")
+    tok = train_tokenizer(_corpus(), "decoder", "bpe", 400)
+    torch.manual_seed(0)
+    cfg = GPT2Config(vocab_size=len(tok), n_embd=32, n_layer=2, n_head=2, n_positions=128, resid_pdrop=0.0,
+                     embd_pdrop=0.0, attn_pdrop=0.0, pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
+                     eos_token_id=tok.eos_token_id)
+    GPT2LMHeadModel(cfg).save_pretrained(root)
+    tok.save_pretrained(root)
+    return str(root)
+
+
+def test_a_causal_lm_with_tied_embeddings_under_fsdp_follows_one_process(make_cfg, train, tiny_text, gpt_no_dropout):
+    """GPT-2's output layer is its input embedding (tied): both stay in the root unit, and the saved model keeps
+    them one tensor. Generation (the run's samples) runs on the sharded model on every rank."""
+    def cfg(n, **train_):
+        return make_cfg(task={"name": "causal_lm", "max_new_tokens": 4}, model={"name": gpt_no_dropout},
+                        data={"train": tiny_text, "max_length": 32},
+                        train={"max_steps": 3, "processes": n, "scheduler": "constant", "warmup_ratio": 0.0,
+                               "eval_every": 1000, **train_})
+    (one, s1), (two, s2) = train(cfg(1)), train(cfg(2, sharding="fsdp"))
+    assert s1["status"] == s2["status"] == "completed", s2.get("error")
+    assert "FSDP: full shard over 2 ranks, units: 2 x GPT2Block + the root" in two.log.read_text()
+    a, b = step_losses(one), step_losses(two)
+    for step in a:
+        assert abs(a[step] - b[step]) < TOL, (step, a[step], b[step])
+    assert abs(s1["metrics"]["eval_loss"] - s2["metrics"]["eval_loss"]) < TOL
+    from transformers import AutoModelForCausalLM
+    m = AutoModelForCausalLM.from_pretrained(two.model)
+    assert m.lm_head.weight.data_ptr() == m.transformer.wte.weight.data_ptr()
+    ref = AutoModelForCausalLM.from_pretrained(one.model)
+    assert torch.allclose(m.transformer.wte.weight, ref.transformer.wte.weight, atol=1e-4)
+    assert s2["samples"] and len(s2["samples"]) == len(s1["samples"])
