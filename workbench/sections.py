@@ -52,8 +52,9 @@ class DataConfig:
                                    "data is given.", min=0.01, max=0.5, advanced=True)
     skip_empty: bool = knob(False, "Drop rows with empty text instead of refusing the dataset.", advanced=True)
     streaming: bool = knob(False, "Read the training data as a stream (files larger than memory, hub datasets): "
-                           "nothing is read whole or cached; causal-LM data is packed into full blocks. Needs "
-                           "train.max_steps (a stream has no epochs).", advanced=True, label="Stream the data")
+                           "nothing is read whole or cached; causal-LM data is packed into full blocks, other tasks keep one "
+                           "example per row, grouped by length (multitask does not stream). Needs train.max_steps (a "
+                           "stream has no epochs).", advanced=True, label="Stream the data")
     shuffle_buffer: int = knob(10000, "Streaming: rows held in the shuffle buffer (0: the stream's own order).",
                                min=0, max=10_000_000, advanced=True)
     stream_validation_rows: int = knob(200, "Streaming without data.validation: validation rows taken from the head "

@@ -16,7 +16,7 @@ SECTION_KNOBS: dict[str, tuple[str, str]] = {
     "data.max_eval_samples": ("最多评估样本", "验证/测试最多使用这么多行。"),
     "data.validation_split": ("验证集比例", "未提供验证数据时，从训练数据中留出的比例。"),
     "data.skip_empty": ("跳过空行", "丢弃文本为空的行，而不是拒绝数据集。"),
-    "data.streaming": ("流式读取数据", "以流的方式读取训练数据（大于内存的文件、Hub 数据集）：不整体读入也不缓存；因果语言模型数据打包成完整的块。需要设置 train.max_steps（流没有轮数）。"),
+    "data.streaming": ("流式读取数据", "以流的方式读取训练数据（大于内存的文件、Hub 数据集）：不整体读入也不缓存；因果语言模型数据打包成完整的块，其他任务每行一个样本、按长度分组（多任务不支持流式）。需要设置 train.max_steps（流没有轮数）。"),
     "data.shuffle_buffer": ("打乱缓冲区", "流式读取：打乱缓冲区中保存的行数（0：按流的原始顺序）。"),
     "data.stream_validation_rows": ("流式验证行数", "流式读取且未提供 data.validation 时：从流的开头取这么多行作为验证数据（不参与训练）。"),
     "train.epochs": ("轮数", "遍历训练数据的次数（设置了最大步数时忽略）。"),
