@@ -28,7 +28,7 @@ class PagePoller:
         self.session = uuid.uuid4().hex[:11]
         self.config = self.http.get(self.url + "config").json()
         comps = {c["id"]: c for c in self.config["components"]}
-        loss = next(i for i, c in comps.items() if c.get("props", {}).get("elem_id") == "plot-loss")
+        self.loss = loss = next(i for i, c in comps.items() if c.get("props", {}).get("elem_id") == "plot-loss")
         deps = self.config["dependencies"]
         # the Train tab's poll: the tick of the timer whose handler draws the loss plot
         self.poll = next(d for d in deps if loss in d["outputs"] and any(t[1] == "tick" for t in d["targets"]))
@@ -36,6 +36,7 @@ class PagePoller:
         # the page's load handler: the first one of the load event that sets that timer (it re-attaches the run)
         self.load = next(d for d in deps if any(t[1] == "load" for t in d["targets"]) and self.timer in d["outputs"])
         self.calls = 0
+        self.shown: dict[int, object] = {}   # what the page would show: each component's latest value sent
         self.seconds = 0.0       # time spent waiting for answers (the page's own waits do not slow the server)
 
     def close(self) -> None:
@@ -62,7 +63,11 @@ class PagePoller:
                         raise RuntimeError(f"the handler failed: {msg.get('output')}")
                     self.calls += 1
                     self.seconds += time.perf_counter() - t0
-                    return msg["output"]["data"]
+                    data = msg["output"]["data"]
+                    for comp, value in zip(dep["outputs"], data):
+                        if value != {"__type__": "update"}:   # gr.skip(): the page keeps what it shows
+                            self.shown[comp] = value
+                    return data
         raise RuntimeError("the event stream ended without the answer")
 
     def _timer(self, dep: dict, data: list) -> dict:

@@ -4,6 +4,7 @@ same cores): plots when their events grew, texts when they differ, and it polls 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,9 @@ def test_a_poll_sends_only_what_changed(tmp_path, tiny_bert_dir, tiny_cls_data):
     assert len(first[LOSS].data[0].x) == 3 and "completed" in first[STATUS] and "accuracy" in first[FINAL]
     assert first[TIMER].active is False
 
-    again = train_tab.poll(ctx, session, first[VIEW])          # nothing new: nothing but the view
-    assert again[1:] == [SKIP] * 11
+    again = train_tab.poll(ctx, session, first[VIEW])          # nothing new: nothing but the view and the timer
+    assert again[2:] == [SKIP] * 10
+    assert again[TIMER].active is False   # always sent when off: Stop or a watch may have switched it on since
     assert again[VIEW]["run"] == run_id
 
     _append(paths, {"type": "step", "step": 4, "total_steps": 4, "epoch": 0.5, "loss": 0.3, "terms": {"task": 0.3},
@@ -73,3 +75,38 @@ def test_the_poll_backs_off_while_a_run_trains_steadily():
     intervals = [train_tab.poll_interval({"elapsed_s": s}) for s in (0.5, 59, 61, 599, 601, 36000)]
     assert intervals == [train_tab.POLL_S, train_tab.POLL_S, 2.0, 2.0, 5.0, 5.0]
     assert intervals == sorted(intervals)
+
+
+def test_a_running_run_is_polled_at_the_backed_off_interval(tmp_path):
+    """While a run trains, the timer's interval follows its training time and is sent only when it changes."""
+    import threading
+    release = threading.Event()
+
+    def fake_run(cfg, paths, listener=None, stop=None, resume=False):   # a run that trains until released
+        _append(paths, {"type": "step", "step": 1, "total_steps": 9, "epoch": 0.1, "loss": 0.5, "lr": 1e-5,
+                        "samples_per_s": 10.0, "elapsed_s": 120.0, "eta_s": 9.0, "time": 0})
+        release.wait(60)
+        return {"status": "completed"}
+    runs = tmp_path / "runs"
+    app = build_app(JobManager(fake_run), runs)
+    ctx = app.workbench
+    run_id = ctx.manager.submit(RunConfig.from_dict({"output": {"runs_dir": str(runs)}}))
+    try:
+        session = {**common.new_session(), "run_id": run_id}
+        paths = ctx.run(session, run_id)
+        deadline = time.time() + 60
+        while '"step"' not in (paths.metrics.read_text() if paths.metrics.is_file() else ""):
+            assert time.time() < deadline, "the fake run wrote no step"
+            time.sleep(0.05)                                               # the step is written by the thread
+        first = train_tab.poll(ctx, session)
+        assert len(first[LOSS].data[0].x) == 1
+        assert first[TIMER].active is True and first[TIMER].value == 2.0   # 120 s of training: every 2 s
+        again = train_tab.poll(ctx, session, first[VIEW])
+        assert again[TIMER] == SKIP and again[LOSS] == SKIP and again[STOP] == SKIP
+        _append(paths, {"type": "step", "step": 2, "total_steps": 9, "epoch": 0.2, "loss": 0.4, "lr": 1e-5,
+                        "samples_per_s": 10.0, "elapsed_s": 700.0, "eta_s": 9.0, "time": 0})
+        later = train_tab.poll(ctx, session, again[VIEW])
+        assert later[TIMER].value == 5.0 and len(later[LOSS].data[0].x) == 2
+    finally:
+        release.set()
+        ctx.manager.wait(run_id, 30)

@@ -342,7 +342,10 @@ def poll(ctx: AppContext, session_state, view_state=None):
     log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
     steps_new = not same_page or n_steps != view_state["steps"]
     interval = poll_interval(step_ev)
-    return [new, changed("timer", gr.Timer(value=interval, active=active), (interval, active)),
+    timer = gr.Timer(value=interval, active=active)
+    if not active:   # always sent: another handler (Stop, the Runs tab's watch) may have switched the timer on
+        sent.pop("timer", None)
+    return [new, changed("timer", timer, (interval, active)) if active else timer,
             changed("status", status_html(run_id, state, snap, start_ev, lang)),
             changed("progress", progress_html(start_ev, step_ev, state, lang,
                                               next((e for e in reversed(events) if e.get("type") == "prepare"),
