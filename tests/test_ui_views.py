@@ -45,6 +45,26 @@ def test_loss_figure_has_one_panel_per_term():
     assert plots.loss_figure([], "zh").layout.annotations[0].text == i18n.t("plot.waiting", "zh")
 
 
+def test_live_panels_are_valid_plotly_laid_out_as_make_subplots():
+    """The Train tab's panels are built as plain data (no per-property validation: cheap enough to redraw every
+    poll); plotly's validation accepts them unchanged and their grid is make_subplots' grid."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+    ev = _events()
+    three = [e if e.get("type") != "step" else {**e, "terms": {"task": 1, "kd": 2, "adv": 3}} for e in ev]
+    for fig in (plots.loss_figure(ev), plots.loss_figure(three, "zh"), plots.lr_figure(ev), plots.eval_figure(ev),
+                plots.eval_figure([]), plots.loss_figure(ev[:3])):
+        assert json.loads(go.Figure(json.loads(fig.to_json())).to_json()) == json.loads(fig.to_json())   # valid
+    ref = make_subplots(rows=2, cols=2, horizontal_spacing=0.09, vertical_spacing=0.16).layout
+    fig = plots.loss_figure(three)                                          # total + 3 terms: a 2 x 2 grid
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2", "xaxis3", "yaxis3", "xaxis4", "yaxis4"):
+        assert fig.layout[axis].domain == pytest.approx(ref[axis].domain) and fig.layout[axis].anchor == ref[axis].anchor
+    assert [t.xaxis for t in fig.data if not t.name.endswith("(smoothed)")] == ["x", "x2", "x3", "x4"]
+    assert fig.layout.xaxis3.title.text == "step" and fig.layout.xaxis.title.text is None
+    assert plots.lr_figure(ev).layout.yaxis.exponentformat == "e"
+    assert plots.loss_figure(ev[:4]).layout.xaxis.dtick == 1                 # a few steps: one tick per step
+
+
 def test_eval_and_overlay_series():
     ev = _events()
     assert plots.eval_series(ev) == {"accuracy": ([10, 20, 30], [0.25, 0.5, 0.75]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import plotly.io as pio
 
 from . import i18n
 
@@ -39,13 +39,29 @@ def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     return fig
 
 
+def _base_layout(height: int) -> dict:
+    """What _layout sets, as plain data (the live panels are built without plotly's per-property validation)."""
+    return {"template": pio.templates["plotly_white"].to_plotly_json(), "height": height,
+            "margin": {"l": 56, "r": 16, "t": 28, "b": 40}, "font": {"family": FONT, "size": 12, "color": "#1f2937"},
+            "title": {"x": 0.01, "font": {"size": 14}},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1,
+                       "font": {"size": 11}},
+            "hovermode": "x unified", "uirevision": "keep"}   # uirevision: zoom survives the 1 s refresh
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain data, not validated property by property: the poll redraws the Train tab's panels
+    every second while a run trains, and plotly's validation made each of them cost ~30 ms of the training's CPU
+    (the result is the same figure: tests/test_ui_views.py checks it against plotly's own validation)."""
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
 def _empty(text: str, height: int) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=13, color="#6b7280"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, height)
+    axis = {"visible": False, "gridcolor": "#eef0f3", "zeroline": False}
+    layout = {**_base_layout(height), "xaxis": dict(axis), "yaxis": dict(axis),
+              "annotations": [{"text": text, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+                               "yref": "paper", "font": {"size": 13, "color": "#6b7280"}}]}
+    return _figure([], layout)
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -55,32 +71,49 @@ def _grid(n: int) -> tuple[int, int]:
 
 def _panels(series: dict[str, tuple[list, list]], x_title: str, height_per_row: int, smooth: bool,
             empty_text: str, exponent: tuple[str, ...] = ()) -> go.Figure:
-    """One small panel per named series (each loss term / metric on its own axes: their scales differ).
+    """One small panel per named series (each loss term / metric on its own axes: their scales differ), laid out
+    as plotly's make_subplots lays out a rows x cols grid (row 1 on top, a title above each panel).
     Panels named in `exponent` label their y axis as 5e-05 rather than 50µ (learning rates)."""
     series = {k: v for k, v in series.items() if v[0]}
     if not series:
         return _empty(empty_text, height_per_row)
     rows, cols = _grid(len(series))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(series), horizontal_spacing=0.09,
-                        vertical_spacing=0.16 if rows > 1 else 0.1)
-    for i, (name, (xs, ys)) in enumerate(series.items()):
+    h_gap, v_gap = 0.09, 0.16 if rows > 1 else 0.1
+    width, height = (1 - h_gap * (cols - 1)) / cols, (1 - v_gap * (rows - 1)) / rows
+    layout, data, titles = _base_layout(40 + height_per_row * rows), [], []
+    names = list(series)
+    for i in range(rows * cols):
         r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0, y1 = c * (width + h_gap), 1 - r * (height + v_gap)
+        xaxis = {"anchor": f"y{n}", "domain": [x0, x0 + width], "gridcolor": "#eef0f3", "zeroline": False}
+        yaxis = {"anchor": f"x{n}", "domain": [max(0.0, y1 - height), y1], "gridcolor": "#eef0f3",
+                 "zeroline": False}
+        layout[f"xaxis{n}"], layout[f"yaxis{n}"] = xaxis, yaxis
+        if i >= len(names):
+            continue
+        name = names[i]
+        xs, ys = series[name]
         color = PALETTE[i % len(PALETTE)]
         show_smooth = smooth and len(ys) >= 20
-        fig.add_trace(go.Scatter(x=xs, y=ys, name=name, mode="lines" if len(xs) > 1 else "markers",
-                                 line=dict(color=color, width=1.2), opacity=0.35 if show_smooth else 1.0,
-                                 showlegend=False, hovertemplate="%{y:.4g}"), row=r + 1, col=c + 1)
+        common = {"type": "scatter", "showlegend": False, "hovertemplate": "%{y:.4g}", "xaxis": f"x{n}",
+                  "yaxis": f"y{n}"}
+        data.append({**common, "x": list(xs), "y": list(ys), "name": name,
+                     "mode": "lines" if len(xs) > 1 else "markers", "line": {"color": color, "width": 1.2},
+                     "opacity": 0.35 if show_smooth else 1.0})
         if show_smooth:
-            fig.add_trace(go.Scatter(x=xs, y=ema(ys), name=f"{name} (smoothed)", mode="lines",
-                                     line=dict(color=color, width=2), showlegend=False,
-                                     hovertemplate="%{y:.4g}"), row=r + 1, col=c + 1)
-        span = max(xs) - min(xs) if xs else 0
-        fig.update_xaxes(title_text=x_title if r == rows - 1 else None, dtick=1 if span <= 8 else None,
-                         row=r + 1, col=c + 1)
+            data.append({**common, "x": list(xs), "y": ema(ys), "name": f"{name} (smoothed)", "mode": "lines",
+                         "line": {"color": color, "width": 2}})
+        if r == rows - 1:
+            xaxis["title"] = {"text": x_title}
+        if (max(xs) - min(xs) if xs else 0) <= 8:
+            xaxis["dtick"] = 1
         if name in exponent:
-            fig.update_yaxes(exponentformat="e", row=r + 1, col=c + 1)
-    fig.update_annotations(font=dict(size=12))
-    return _layout(fig, 40 + height_per_row * rows)
+            yaxis["exponentformat"] = "e"
+        titles.append({"font": {"size": 12}, "showarrow": False, "text": name, "x": x0 + width / 2,
+                       "xanchor": "center", "xref": "paper", "y": y1, "yanchor": "bottom", "yref": "paper"})
+    layout["annotations"] = titles
+    return _figure(data, layout)
 
 
 def steps(events: list[dict]) -> list[dict]:

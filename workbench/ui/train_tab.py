@@ -23,7 +23,10 @@ from .common import (SLOTS, AppContext, badge, bind, error_text, fmt_duration, f
 PRESETS = Path(__file__).resolve().parents[2] / "assets" / "presets"
 POLL_S = 1.0
 POLL_FIRST_S = 0.25    # until the first loss point is drawn: the wait a user notices most
-NO_VIEW = {"run": None, "lang": None, "drawn": -1}
+# While a run trains steadily the page polls less often: (seconds of training so far, interval). Each poll costs the
+# training CPU time (the server reads the run folder and builds the figures; the browser redraws them).
+POLL_BACKOFF = ((60.0, POLL_S), (600.0, 2.0), (float("inf"), 5.0))
+NO_VIEW = {"run": None, "lang": None, "drawn": -1, "steps": -1, "evals": -1, "sent": {}}
 _LOG_HEAD = re.compile(r"^\d\d:\d\d:\d\d (\w+): ")
 TAB_OF_SLOT = {"model": "tab.model", "task": "tab.data", "data": "tab.data", "strategy": "tab.strategy",
                "train": "tab.train", "general": "tab.train"}
@@ -296,12 +299,21 @@ def on_stop(ctx: AppContext, mode, session_state):
     return "", gr.Timer(active=True)
 
 
+def poll_interval(step: dict | None) -> float:
+    """The Train tab's poll interval: fast until the first loss point, then slower the longer the run trains."""
+    if step is None:
+        return POLL_FIRST_S
+    return next(interval for until, interval in POLL_BACKOFF if step.get("elapsed_s", 0.0) < until)
+
+
 def poll(ctx: AppContext, session_state, view_state=None):
     """The watched run's status, curves and log. It writes only `view` (what this page has drawn), never the
-    session: a tick that started before Start must not put the old run back (the re-attach race)."""
+    session: a tick that started before Start must not put the old run back (the re-attach race).
+    A poll sends only what changed since the page's last one (gr.skip() for the rest): the loss and learning-rate
+    plots when a step was logged, the evaluation plot when an evaluation was, the texts when they differ."""
     lang = session_state["lang"]
     run_id = session_state.get("run_id")
-    view_state = view_state or dict(NO_VIEW)
+    view_state = {**NO_VIEW, **(view_state or {})}
     if not run_id or not ctx.visible(session_state, [run_id]):
         return [dict(NO_VIEW), gr.Timer(active=False)] + [gr.skip()] * 10
     paths = ctx.run(session_state, run_id)
@@ -314,19 +326,36 @@ def poll(ctx: AppContext, session_state, view_state=None):
     events = store.read_metrics(paths)
     start_ev = next((e for e in reversed(events) if e.get("type") == "start"), None)
     step_ev = next((e for e in reversed(events) if e.get("type") == "step"), None)
-    redraw = (run_id, lang) != (view_state["run"], view_state["lang"]) or len(events) != view_state["drawn"]
-    new = {"run": run_id, "lang": lang, "drawn": len(events)}
+    n_steps = sum(e.get("type") == "step" for e in events)
+    n_evals = sum(e.get("type") == "eval" for e in events)
+    same_page = (run_id, lang) == (view_state["run"], view_state["lang"])
+    sent = dict(view_state["sent"]) if same_page else {}
+    new = {"run": run_id, "lang": lang, "drawn": len(events), "steps": n_steps, "evals": n_evals, "sent": sent}
+
+    def changed(name: str, value, key=None):
+        """value, or gr.skip() when the page already shows it (compared by `key`, else by its repr)."""
+        key = repr(value if key is None else key)
+        if sent.get(name) == key:
+            return gr.skip()
+        sent[name] = key
+        return value
     log_text = paths.log.read_text(encoding="utf-8", errors="replace") if paths.log.is_file() else ""
-    return [new, gr.Timer(value=POLL_FIRST_S if step_ev is None else POLL_S, active=active),
-            status_html(run_id, state, snap, start_ev, lang),
-            progress_html(start_ev, step_ev, state, lang,
-                          next((e for e in reversed(events) if e.get("type") == "prepare"), None)),
-            plots.loss_figure(events, lang) if redraw else gr.skip(),
-            plots.lr_figure(events, lang) if redraw else gr.skip(),
-            plots.eval_figure(events, lang) if redraw else gr.skip(),
-            final_html(summary, lang) if not active else "",
-            log_lines(log_text),
-            gr.update(interactive=active), gr.update(interactive=state == "running"),
+    steps_new = not same_page or n_steps != view_state["steps"]
+    interval = poll_interval(step_ev)
+    timer = gr.Timer(value=interval, active=active)
+    if not active:   # always sent: another handler (Stop, the Runs tab's watch) may have switched the timer on
+        sent.pop("timer", None)
+    return [new, changed("timer", timer, (interval, active)) if active else timer,
+            changed("status", status_html(run_id, state, snap, start_ev, lang)),
+            changed("progress", progress_html(start_ev, step_ev, state, lang,
+                                              next((e for e in reversed(events) if e.get("type") == "prepare"),
+                                                   None))),
+            plots.loss_figure(events, lang) if steps_new else gr.skip(),
+            plots.lr_figure(events, lang) if steps_new else gr.skip(),
+            plots.eval_figure(events, lang) if not same_page or n_evals != view_state["evals"] else gr.skip(),
+            changed("final", final_html(summary, lang) if not active else ""),
+            changed("log", log_lines(log_text)),
+            changed("stop", gr.update(interactive=active)), changed("save", gr.update(interactive=state == "running")),
             gr.update(value=run_id) if run_id != view_state["run"] else gr.skip()]
 
 
