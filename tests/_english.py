@@ -23,7 +23,8 @@ PROPER = {"english", "workbench", "pickle", "torchrun", "gloo", "space", "spaces
           "jsonl", "csv", "tsv", "yaml", "parquet", "txt", "conll", "squad", "auto", "token", "tokens", "lora",
           "qlora", "dora", "kl", "ce", "mse", "ema", "crf", "mlm", "sft", "cka", "bpc", "rouge", "f1", "em",
           "softmax", "viterbi", "int8", "llm", "bmes", "bio", "iob", "ms", "mb", "gb", "kb", "id", "ids", "url",
-          "eta", "logits", "all-minilm-l6-v2", "sentence-transformers",
+          "eta", "logits", "all-minilm-l6-v2", "sentence-transformers", "torch", "transformer", "accelerate",
+          "linux", "glibc", "fsdp", "ddp", "deepspeed",
           "tuning"}   # "提示微调（Prompt Tuning）": a method's published name after its Chinese one
 
 
