@@ -143,8 +143,11 @@ def main() -> None:
     p.add_argument("--out", default="/tmp/i12/data_scale")
     p.add_argument("--streaming", action="store_true", help="also a streamed run (data.streaming) at each scale")
     p.add_argument("--no-cold", action="store_true", help="skip the cold run when the cache is already there")
+    p.add_argument("--streaming-only", action="store_true",
+                   help="only the streamed run at each scale (no cache is built: the full 2 GB file in minutes)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args()
+    args.streaming = args.streaming or args.streaming_only
     if args.child:
         return child(args.child)
     base = args.base_mb or (2.0 if args.quick else 20.0)
@@ -162,7 +165,10 @@ def main() -> None:
             cache = out / f"cache-{scale}x"
             if args.streaming:
                 streamed = one_run(data, out / "model", out / "runs", cache, args.steps, streaming=True)
-                print(json.dumps({"scale": f"{scale}x", "streamed": streamed, "load": os.getloadavg()}), flush=True)
+                print(json.dumps({"scale": f"{scale}x", "mb": round(data.stat().st_size / 2**20, 1), "rows": n,
+                                  "streamed": streamed, "load": os.getloadavg()}), flush=True)
+            if args.streaming_only:
+                continue
             if not args.no_cold:
                 shutil.rmtree(cache, ignore_errors=True)
             cold = one_run(data, out / "model", out / "runs", cache, args.steps) if not args.no_cold else None
@@ -172,7 +178,7 @@ def main() -> None:
                    "cached": cached, "load_after_cold": load_cold, "load_after_cached": os.getloadavg()}
             rows.append(row)
             print(json.dumps(row), flush=True)
-    if args.no_cold:
+    if args.no_cold or args.streaming_only:
         return
     print("| scale | file | rows | peak RSS cold / cached | peak anonymous RSS cold / cached | first step cold / "
           "cached | steps/s cold / cached |")
