@@ -138,8 +138,7 @@ def _train(cfg, paths, rec, stop, resume):
                      rec.log, raw, rank=world.rank, world_size=world.size)
     for s in strategies:
         model = s.prepare(model, ctx) or model
-    if not sharded:
-        model.to(device)
+    model = model if sharded else model.to(device)   # FSDP places the shards itself (below)
     ctx.model = model
     extra_modules = [m.to(device) for s in strategies for m in s.modules()]
     # Strategies that read hidden states (adversarial features, hidden-state distillation) get them from the
