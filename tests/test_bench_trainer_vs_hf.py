@@ -52,3 +52,21 @@ def test_bf16_weights_step_fp32_masters(tiny_bert_dir):
     snapshot = [m.detach().clone() for m in masters]
     _step(model, optimizer)
     assert all(not torch.equal(a, m.detach()) for a, m in zip(snapshot, masters))
+
+
+def test_hf_variants_pick_their_sampler(tiny_bert_dir, tmp_path):
+    """`hf` walks HF's length-grouped mega-batches (longest first); `hf-random` is HF's default random order."""
+    from datasets import Dataset
+    from transformers import Trainer, TrainingArguments
+    from transformers.trainer_pt_utils import LengthGroupedSampler
+    rows = Dataset.from_dict({"input_ids": [[1] * n for n in range(1, 65)], "label": [0, 1] * 32,
+                              "length": list(range(1, 65))})
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=2)
+    kinds = {}
+    for variant, sampling in bench.HF_SAMPLING.items():
+        args = TrainingArguments(output_dir=str(tmp_path), per_device_train_batch_size=4, use_cpu=True,
+                                 train_sampling_strategy=sampling, remove_unused_columns=False, report_to=[])
+        sampler = Trainer(model=model, args=args, train_dataset=rows)._get_train_sampler()
+        kinds[variant] = type(sampler)
+        assert sorted(sampler) == list(range(64))                  # every row once per epoch
+    assert kinds == {"hf": LengthGroupedSampler, "hf-random": torch.utils.data.RandomSampler}
