@@ -18,7 +18,7 @@ import torch
 
 from ..errors import DataError
 
-GROUP_WINDOW = 50   # batches sorted by length together (as run/batches.py)
+GROUP_WINDOW = 50   # batches sorted by length together (streamed here, and run/batches.py for indexed rows)
 
 
 def pack(rows: list[dict], block: int) -> list[dict]:

@@ -7,6 +7,8 @@ import math
 import numpy as np
 import torch
 
+from ..datasets_io.stream_batches import GROUP_WINDOW
+
 
 class Batches:
     """Rows indexed by number (a list or a memory-mapped Arrow table); every rank draws the same global batch and
@@ -28,9 +30,10 @@ class Batches:
         order = torch.randperm(len(self.rows), generator=g, dtype=torch.int32 if small else torch.int64).numpy()
         if not self.group:
             return order, None
-        # Sort within windows of 50 batches by length (longest first, ties in shuffled order), then shuffle the
-        # batches: little padding, still random. A window is a whole number of batches, so batch b is a slice.
-        window = 50 * self.bs
+        # Sort within windows of GROUP_WINDOW batches by length (longest first, ties in shuffled order), then
+        # shuffle the batches: little padding, still random. A window is a whole number of batches, so batch b is a
+        # slice.
+        window = GROUP_WINDOW * self.bs
         for w in range(0, len(order), window):
             chunk = order[w:w + window]
             order[w:w + window] = chunk[np.argsort(-self.lengths[chunk], kind="stable")]
